@@ -1,0 +1,112 @@
+import type { Environment } from '../config/types.ts';
+import { parseTemplate, renderTemplate } from '../config/template.ts';
+import { BugError } from '../errors.ts';
+import { resolveReference, type AddressBook } from './addresses.ts';
+import { startWaves } from './start-order.ts';
+import type {
+  Address,
+  Plan,
+  PlannedComponent,
+  PlannedLoadBalancer,
+  PlannedPostgres,
+  PlannedProxy,
+  PlannedRedis,
+  PlannedService,
+  PortSlot,
+} from './types.ts';
+
+const LOOPBACK = '127.0.0.1';
+
+/** Every port the plan needs; the runtime fills the free ones (`fixed: null`) before calling plan(). */
+export function portSlots(env: Environment): PortSlot[] {
+  const slots: PortSlot[] = [{ id: 'fault_proxy', fixed: null }];
+  if (env.redis) slots.push({ id: 'redis', fixed: env.redis.port }, { id: 'redis.proxy', fixed: null });
+  if (env.postgres) slots.push({ id: 'postgres', fixed: env.postgres.port }, { id: 'postgres.proxy', fixed: null });
+  if (env.loadBalancer) slots.push({ id: 'load_balancer', fixed: env.loadBalancer.port });
+  for (const service of Object.values(env.services)) {
+    for (let i = 1; i <= service.replicas; i++) slots.push({ id: `${service.name}.${i}`, fixed: null });
+  }
+  return slots;
+}
+
+/** Environment -> Plan. Pure and synchronous: it starts nothing and opens no socket. */
+export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan {
+  const at = (id: string): Address => {
+    const port = ports.get(id);
+    if (port === undefined) throw new BugError(`no port assigned for slot ${id}`);
+    return { host: LOOPBACK, port };
+  };
+  const proxyFor = (name: string): PlannedProxy => ({ name, listen: at(`${name}.proxy`), upstream: at(name) });
+  const secrets: string[] = [];
+  const book: AddressBook = {};
+  const components: PlannedComponent[] = [];
+
+  if (env.redis) {
+    const redis: PlannedRedis = { kind: 'redis', id: 'redis', dependsOn: [], address: at('redis'), proxy: proxyFor('redis'), config: env.redis };
+    book.redis = redis;
+    components.push(redis);
+  }
+  if (env.postgres) {
+    const pg = env.postgres;
+    const appUser = pg.users[0];
+    if (appUser?.password.secret) secrets.push(appUser.password.value);
+    for (const u of pg.users) if (u.password.secret) secrets.push(u.password.value);
+    const postgres: PlannedPostgres = {
+      kind: 'postgres',
+      id: 'postgres',
+      dependsOn: [],
+      address: at('postgres'),
+      proxy: proxyFor('postgres'),
+      config: pg,
+      user: appUser ? { name: appUser.name, password: appUser.password.value } : { name: 'postgres', password: 'postgres' },
+      database: pg.databases[0] ?? 'postgres',
+    };
+    book.postgres = postgres;
+    components.push(postgres);
+  }
+  if (env.loadBalancer) {
+    const lb: PlannedLoadBalancer = {
+      kind: 'load_balancer',
+      id: 'load_balancer',
+      dependsOn: [env.loadBalancer.service],
+      address: at('load_balancer'),
+      strategy: env.loadBalancer.strategy,
+      service: env.loadBalancer.service,
+    };
+    book.loadBalancer = lb;
+    components.push(lb);
+  }
+
+  for (const service of Object.values(env.services)) {
+    const dependsOn = new Set(service.dependsOn);
+    for (const { value } of Object.values(service.env)) {
+      for (const part of parseTemplate(value)) {
+        // A replica whose env names a dependency cannot work before it is up.
+        const section = part.kind === 'ref' ? part.ref.split('.')[0] : undefined;
+        if (section === 'redis' || section === 'postgres') dependsOn.add(section);
+      }
+    }
+    const planned: PlannedService = { kind: 'service', id: service.name, dependsOn: [...dependsOn].sort(), config: service, replicas: [] };
+    for (let index = 1; index <= service.replicas; index++) {
+      const address = at(`${service.name}.${index}`);
+      const replicaEnv: Record<string, string> = {};
+      for (const [key, { value, secret }] of Object.entries(service.env)) {
+        replicaEnv[key] = renderTemplate(value, (ref) => resolveReference(ref, book));
+        if (secret) secrets.push(replicaEnv[key]);
+      }
+      replicaEnv[service.portEnv] = String(address.port);
+      planned.replicas.push({ id: `${service.name}-${index}`, index, address, env: replicaEnv });
+    }
+    components.push(planned);
+  }
+
+  return {
+    name: env.name,
+    file: env.file,
+    faultProxy: { api: at('fault_proxy') },
+    components,
+    proxies: components.flatMap((c) => (c.kind === 'redis' || c.kind === 'postgres' ? [c.proxy] : [])),
+    startOrder: startWaves(components),
+    secrets: [...new Set(secrets)],
+  };
+}

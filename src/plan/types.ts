@@ -1,0 +1,89 @@
+import type { LoadBalancerStrategy, PostgresConfig, RedisConfig, ServiceConfig } from '../config/types.ts';
+
+/**
+ * A Plan is everything a runtime needs to make an environment real, decided
+ * up front and without side effects: every port, every replica's env, which
+ * proxy sits in front of which dependency, and what waits for what.
+ */
+
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** One fault-proxy entry: clients connect to `listen`, bytes go on to `upstream`. */
+export interface PlannedProxy {
+  /** Toxiproxy proxy name, the dependency's name (`redis`, `postgres`). */
+  name: string;
+  listen: Address;
+  upstream: Address;
+}
+
+export interface PlannedRedis {
+  kind: 'redis';
+  id: 'redis';
+  dependsOn: string[];
+  /** Where the real server listens; services reach it through `proxy`. */
+  address: Address;
+  proxy: PlannedProxy;
+  config: RedisConfig;
+}
+
+export interface PlannedPostgres {
+  kind: 'postgres';
+  id: 'postgres';
+  dependsOn: string[];
+  address: Address;
+  proxy: PlannedProxy;
+  config: PostgresConfig;
+  /** The role and database `${postgres.url}` names. */
+  user: { name: string; password: string };
+  database: string;
+}
+
+export interface PlannedReplica {
+  /** `triage-1`: service name and 1-based index. */
+  id: string;
+  index: number;
+  address: Address;
+  /** Fully resolved env for the child process (without the parent's env). */
+  env: Record<string, string>;
+}
+
+export interface PlannedService {
+  kind: 'service';
+  id: string;
+  dependsOn: string[];
+  config: ServiceConfig;
+  replicas: PlannedReplica[];
+}
+
+export interface PlannedLoadBalancer {
+  kind: 'load_balancer';
+  id: 'load_balancer';
+  dependsOn: string[];
+  address: Address;
+  strategy: LoadBalancerStrategy;
+  service: string;
+}
+
+export type PlannedComponent = PlannedRedis | PlannedPostgres | PlannedService | PlannedLoadBalancer;
+
+export interface Plan {
+  name: string;
+  /** The environment file the plan came from. */
+  file: string;
+  faultProxy: { api: Address };
+  components: PlannedComponent[];
+  proxies: PlannedProxy[];
+  /** Components grouped in waves: each wave only depends on earlier ones. */
+  startOrder: string[][];
+  /** Every secret value, for redaction of anything printed. */
+  secrets: string[];
+}
+
+/** A port the runtime must provide before planning: fixed by the file, or free (null). */
+export interface PortSlot {
+  id: string;
+  fixed: number | null;
+}
