@@ -39,7 +39,8 @@ export interface EnvValue {
 
 export interface ServiceConfig {
   name: string;
-  command: string;
+  /** A string runs through `/bin/sh -c`; an array is the exec form (no shell). */
+  command: string | string[];
   /** Absolute path, resolved against the environment file's directory. */
   cwd: string;
   replicas: number;
