@@ -1,0 +1,142 @@
+/**
+ * After the cluster is up: roles, databases, the init SQL, and grants. Runs as
+ * the superuser over TCP, then waits until its own backends are gone so that
+ * all `max_connections` slots are free for the app when start-up returns.
+ */
+import fs from 'node:fs/promises';
+import pg from 'pg';
+import { formatDiagnostic } from '../config/diagnostics.ts';
+import { AgentupError } from '../errors.ts';
+
+export interface PostgresSetup {
+  port: number;
+  /** The superuser's password in the template; `users` may change it. */
+  superuserPassword: string;
+  databases: string[];
+  users: Array<{ name: string; password: string }>;
+  initSqlFile: string | null;
+}
+
+type Client = InstanceType<typeof pg.Client>;
+
+async function connect(port: number, password: string, database: string, backends: number[]): Promise<Client> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database });
+  await client.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  backends.push(rows[0]!.pid);
+  return client;
+}
+
+async function step(what: string, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    throw new AgentupError(`postgres: could not ${what}: ${(err as Error).message}`, {
+      hint: 'check the names under postgres.databases and postgres.users',
+      cause: err,
+    });
+  }
+}
+
+export async function applySetup(setup: PostgresSetup): Promise<void> {
+  const backends: number[] = [];
+  const initSql = setup.initSqlFile === null ? null : await readInitSql(setup.initSqlFile);
+  const names = setup.users.filter((u) => u.name !== 'postgres').map((u) => u.name);
+  const owner = names[0] ?? 'postgres';
+  const admin = await connect(setup.port, setup.superuserPassword, 'postgres', backends);
+  const password = setup.users.find((u) => u.name === 'postgres')?.password ?? setup.superuserPassword;
+  try {
+    for (const user of setup.users) {
+      const role = admin.escapeIdentifier(user.name);
+      const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user.name])).rowCount! > 0;
+      const verb = exists ? 'ALTER' : 'CREATE';
+      await step(`${verb.toLowerCase()} role "${user.name}"`, () =>
+        admin.query(`${verb} ROLE ${role} WITH LOGIN PASSWORD ${admin.escapeLiteral(user.password)}`));
+    }
+    for (const db of setup.databases) {
+      const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db])).rowCount! > 0;
+      const ident = admin.escapeIdentifier(db);
+      if (!exists) await step(`create database "${db}"`, () => admin.query(`CREATE DATABASE ${ident} OWNER ${admin.escapeIdentifier(owner)}`));
+      if (names.length > 0) await admin.query(`GRANT ALL PRIVILEGES ON DATABASE ${ident} TO ${names.map((n) => admin.escapeIdentifier(n)).join(', ')}`);
+    }
+  } finally {
+    await admin.end();
+  }
+  for (const [index, db] of setup.databases.entries()) {
+    if (names.length === 0 && !(index === 0 && initSql)) continue;
+    const client = await connect(setup.port, password, db, backends);
+    try {
+      if (index === 0 && initSql) await runInitSql(client, initSql, db);
+      if (names.length > 0) await grantEverything(client, names);
+    } finally {
+      await client.end();
+    }
+  }
+  await waitBackendsGone(backends);
+}
+
+async function readInitSql(file: string): Promise<{ file: string; sql: string }> {
+  try {
+    return { file, sql: await fs.readFile(file, 'utf8') };
+  } catch (err) {
+    throw new AgentupError(`postgres.init_sql: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      hint: 'init_sql is resolved against the environment file\'s directory',
+    });
+  }
+}
+
+async function runInitSql(client: Client, init: { file: string; sql: string }, db: string): Promise<void> {
+  try {
+    // Simple-query protocol: the whole file runs as one implicit transaction.
+    await client.query(init.sql);
+  } catch (err) {
+    const e = err as pg.DatabaseError;
+    const message = `init_sql failed: ${e.message}${e.detail ? ` (${e.detail})` : ''}`;
+    const offset = e.position ? Number(e.position) - 1 : -1;
+    let text: string;
+    if (offset >= 0) {
+      const before = init.sql.slice(0, offset).split('\n');
+      const line = before.length;
+      const col = before[line - 1]!.length + 1;
+      text = formatDiagnostic({ file: init.file, line, col, path: 'postgres.init_sql', message }, init.sql.split(/\r?\n/));
+    } else {
+      text = `${init.file}: ${message}`;
+    }
+    throw new AgentupError(text, {
+      hint: e.hint ?? `fix the SQL; it runs against database "${db}" as the superuser "postgres"`,
+      cause: err,
+    });
+  }
+}
+
+/** Extra roles get everything in every schema, including what init_sql created as the superuser. */
+async function grantEverything(client: Client, names: string[]): Promise<void> {
+  const roles = names.map((n) => client.escapeIdentifier(n)).join(', ');
+  const { rows } = await client.query<{ nspname: string }>(
+    "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'");
+  const sql: string[] = [];
+  for (const { nspname } of rows) {
+    const s = client.escapeIdentifier(nspname);
+    sql.push(`GRANT ALL ON SCHEMA ${s} TO ${roles}`);
+    for (const kind of ['TABLES', 'SEQUENCES', 'FUNCTIONS']) {
+      sql.push(`GRANT ALL ON ALL ${kind} IN SCHEMA ${s} TO ${roles}`);
+      sql.push(`ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA ${s} GRANT ALL ON ${kind} TO ${roles}`);
+    }
+  }
+  await client.query(sql.join(';\n'));
+}
+
+/** A backend frees its max_connections slot before it exits, so "process gone" means "slot free". */
+async function waitBackendsGone(pids: number[], timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const pid of pids) {
+    while (Date.now() < deadline) {
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ESRCH') break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
