@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { DEFAULTS } from './defaults.ts';
+import { parseEnvReference, resolveEnvReference } from './references.ts';
+import { asMapping, asStrings, hasSection, readEnvFile, resolveEnvOnly, resolvePath, type LoadContext } from './semantic-context.ts';
+import { escapeTemplateText, partialRender, scanTemplate } from './template.ts';
+import type {
+  EnvValue,
+  Environment,
+  HealthCheck,
+  LoadBalancerConfig,
+  LoadBalancerStrategy,
+  PostgresConfig,
+  RedisConfig,
+  RestartPolicy,
+  RestartPolicyName,
+  ServiceConfig,
+} from './types.ts';
+import { parseDurationMs } from './units.ts';
+
+/**
+ * Defaults and camelCase: runs only on a document with no problems, so the
+ * casts below are checked by the schema and the semantic rules first.
+ */
+type Raw = Record<string, unknown>;
+
+const ms = (value: unknown, fallback: string): number => parseDurationMs((value ?? fallback) as string | number);
+const str = (value: unknown): string => String(value);
+
+/** Keeps non-env references for the planner; `${env:...}` is filled in now. */
+function resolveEnvInTemplate(value: string, env: NodeJS.ProcessEnv): string {
+  const scanned = scanTemplate(value);
+  if (scanned.error !== undefined) return value;
+  return partialRender(scanned.parts, (ref) => {
+    const envRef = parseEnvReference(ref);
+    return envRef && !('error' in envRef) ? resolveEnvReference(envRef, env) : undefined;
+  });
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Exec form, quoted for `/bin/sh -c` so each item stays one argument. */
+function shellJoin(items: string[]): string {
+  return items
+    .map((item) => (SHELL_SAFE.test(item.replace(/\$\{[^}]*\}/g, 'x')) ? item : `'${item.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}
+
+function serviceEnv(ctx: LoadContext, raw: Raw): Record<string, EnvValue> {
+  const env: Record<string, EnvValue> = {};
+  for (const file of asStrings(raw.env_file)) {
+    for (const entry of readEnvFile(ctx, resolvePath(ctx, file)!)?.entries ?? []) {
+      env[entry.key] = { value: escapeTemplateText(entry.value), secret: true };
+    }
+  }
+  for (const [key, given] of Object.entries(asMapping(raw.env) ?? {})) {
+    const mapping = asMapping(given);
+    const value = mapping ? mapping.value : given;
+    env[key] = { value: resolveEnvInTemplate(str(value), ctx.env), secret: mapping?.secret === true };
+  }
+  for (const key of asStrings(raw.secrets)) if (env[key]) env[key].secret = true;
+  return env;
+}
+
+function healthCheck(raw: unknown): HealthCheck | null {
+  if (raw === false || raw === null) return null;
+  const h = asMapping(raw) ?? {};
+  const d = DEFAULTS.healthCheck;
+  return {
+    path: (h.path as string | undefined) ?? d.path,
+    intervalMs: ms(h.interval, d.interval),
+    timeoutMs: ms(h.timeout, d.timeout),
+    retries: (h.retries as number | undefined) ?? d.retries,
+    startPeriodMs: ms(h.start_period, d.startPeriod),
+  };
+}
+
+function restartPolicy(raw: unknown): RestartPolicy {
+  const r = typeof raw === 'string' ? { policy: raw } : asMapping(raw) ?? {};
+  const backoff = asMapping(r.backoff) ?? {};
+  const crashLoop = asMapping(r.crash_loop) ?? {};
+  const d = DEFAULTS.restart;
+  return {
+    policy: ((r.policy as string | undefined) ?? d.policy) as RestartPolicyName,
+    backoffInitialMs: ms(backoff.initial, d.backoff.initial),
+    backoffMaxMs: ms(backoff.max, d.backoff.max),
+    backoffMultiplier: (backoff.multiplier as number | undefined) ?? d.backoff.multiplier,
+    crashLoopRestarts: (crashLoop.restarts as number | undefined) ?? d.crashLoop.restarts,
+    crashLoopWindowMs: ms(crashLoop.window, d.crashLoop.window),
+  };
+}
+
+function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
+  const command = Array.isArray(raw.command)
+    ? shellJoin(raw.command.map((c) => resolveEnvInTemplate(str(c), ctx.env)))
+    : resolveEnvInTemplate(str(raw.command), ctx.env);
+  return {
+    name,
+    command,
+    cwd: typeof raw.cwd === 'string' ? resolvePath(ctx, raw.cwd)! : ctx.dir,
+    replicas: (raw.replicas as number | undefined) ?? DEFAULTS.replicas,
+    portEnv: (raw.port_env as string | undefined) ?? DEFAULTS.portEnv,
+    env: serviceEnv(ctx, raw),
+    healthCheck: healthCheck(Object.hasOwn(raw, 'health_check') ? raw.health_check : {}),
+    restart: restartPolicy(raw.restart),
+    memoryLimitMb: (raw.memory_limit_mb as number | undefined) ?? null,
+    dependsOn: asStrings(raw.depends_on),
+    startupTimeoutMs: ms(raw.startup_timeout, DEFAULTS.startupTimeout),
+  };
+}
+
+function redis(raw: Raw): RedisConfig | null {
+  if (!hasSection(raw, 'redis')) return null;
+  const r = asMapping(raw.redis) ?? {};
+  return {
+    port: (r.port as number | undefined) ?? null,
+    maxmemory: r.maxmemory === undefined ? null : str(r.maxmemory).trim().toLowerCase(),
+    maxmemoryPolicy: (r.maxmemory_policy as string | undefined) ?? DEFAULTS.redis.maxmemoryPolicy,
+  };
+}
+
+function postgres(ctx: LoadContext): PostgresConfig | null {
+  if (!hasSection(ctx.raw, 'postgres')) return null;
+  const p = asMapping(ctx.raw.postgres) ?? {};
+  const users = Array.isArray(p.users) ? p.users.map((u) => asMapping(u)!) : [];
+  return {
+    port: (p.port as number | undefined) ?? null,
+    maxConnections: (p.max_connections as number | undefined) ?? DEFAULTS.postgres.maxConnections,
+    databases: Array.isArray(p.databases) ? asStrings(p.databases) : [...DEFAULTS.postgres.databases],
+    users: users.map((u) => ({ name: str(u.name), password: { value: resolveEnvOnly(str(u.password), ctx.env)!, secret: true } })),
+    initSql: typeof p.init_sql === 'string' ? resolvePath(ctx, p.init_sql)! : null,
+  };
+}
+
+function loadBalancer(raw: Raw, serviceNames: string[]): LoadBalancerConfig | null {
+  if (!hasSection(raw, 'load_balancer') && serviceNames.length !== 1) return null;
+  const lb = asMapping(raw.load_balancer) ?? {};
+  return {
+    port: (lb.port as number | undefined) ?? null,
+    strategy: ((lb.strategy as string | undefined) ?? DEFAULTS.loadBalancer.strategy) as LoadBalancerStrategy,
+    service: (lb.service as string | undefined) ?? serviceNames[0]!,
+  };
+}
+
+export function normalise(ctx: LoadContext, file: string, fallbackName: string): Omit<Environment, 'positions'> {
+  const services = Object.entries(asMapping(ctx.raw.services) ?? {}).map(([name, s]) => service(ctx, name, asMapping(s)!));
+  return {
+    file,
+    dir: path.resolve(ctx.dir),
+    name: (ctx.raw.name as string | undefined) ?? fallbackName,
+    services: Object.fromEntries(services.map((s) => [s.name, s])),
+    redis: redis(ctx.raw),
+    postgres: postgres(ctx),
+    loadBalancer: loadBalancer(ctx.raw, services.map((s) => s.name)),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Problem } from './problems.ts';
+import {
+  envFileSyntax,
+  pathsExist,
+  portClashes,
+  postgresUsers,
+  references,
+  secretsAreSet,
+} from './rules-resources.ts';
+import {
+  backoffOrder,
+  dependencyCycles,
+  dependsOnTargets,
+  loadBalancerService,
+  portEnvClash,
+  reservedServiceNames,
+} from './rules-services.ts';
+import type { LoadContext } from './semantic-context.ts';
+
+/**
+ * Checks that need more than one value at a time, run after the schema.
+ * Each rule reads the raw document defensively: parts that failed the schema
+ * are skipped, since they already have a message.
+ */
+export const SEMANTIC_RULES: ReadonlyArray<{ path: string; rule: string; check: (ctx: LoadContext) => Problem[] }> = [
+  { path: 'services.<name>', rule: 'not a built-in name', check: reservedServiceNames },
+  { path: 'services.<name>.depends_on', rule: 'names a service, or a present redis/postgres', check: dependsOnTargets },
+  { path: 'services.<name>.depends_on', rule: 'no dependency cycle', check: dependencyCycles },
+  { path: 'services.<name>.env', rule: 'does not set the port_env variable', check: portEnvClash },
+  { path: 'services.<name>.restart.backoff', rule: 'initial <= max', check: backoffOrder },
+  { path: 'services.<name>.env_file', rule: 'KEY=VALUE lines', check: envFileSyntax },
+  { path: 'services.<name>.secrets', rule: 'each key is set by env or env_file', check: secretsAreSet },
+  { path: '<cwd, env_file, init_sql>', rule: 'exists', check: pathsExist },
+  { path: '<any port>', rule: 'fixed ports differ', check: portClashes },
+  { path: '<any ${...} value>', rule: 'known, present, resolvable references', check: references },
+  { path: 'postgres.users.<n>.name', rule: 'unique, not postgres', check: postgresUsers },
+  { path: 'load_balancer.service', rule: 'a known service; required with several', check: loadBalancerService },
+];
+
+export function runSemanticRules(ctx: LoadContext): Problem[] {
+  return SEMANTIC_RULES.flatMap((r) => r.check(ctx));
+}
