@@ -107,6 +107,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   try {
     const copyStart = performance.now();
     await fs.mkdir(options.workDir, { recursive: true });
+    // A leftover of a run that was killed: its port is free, so nothing uses it.
+    await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { mode: 0o711 });
     await fs.mkdir(socketDir, { mode: 0o700 });
     await copyDataDir(template.dir, data, runAs);
