@@ -36,15 +36,6 @@ function resolveEnvInTemplate(value: string, env: NodeJS.ProcessEnv): string {
   });
 }
 
-const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** Exec form, quoted for `/bin/sh -c` so each item stays one argument. */
-function shellJoin(items: string[]): string {
-  return items
-    .map((item) => (SHELL_SAFE.test(item.replace(/\$\{[^}]*\}/g, 'x')) ? item : `'${item.replace(/'/g, `'\\''`)}'`))
-    .join(' ');
-}
-
 function serviceEnv(ctx: LoadContext, raw: Raw): Record<string, EnvValue> {
   const env: Record<string, EnvValue> = {};
   for (const file of asStrings(raw.env_file)) {
@@ -91,7 +82,7 @@ function restartPolicy(raw: unknown): RestartPolicy {
 
 function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
   const command = Array.isArray(raw.command)
-    ? shellJoin(raw.command.map((c) => resolveEnvInTemplate(str(c), ctx.env)))
+    ? raw.command.map((c) => resolveEnvInTemplate(str(c), ctx.env))
     : resolveEnvInTemplate(str(raw.command), ctx.env);
   return {
     name,
