@@ -1,5 +1,6 @@
 import type { Command } from '../main.ts';
+import { upCommand } from './up.ts';
+import { validateCommand } from './validate.ts';
 
 /** Every CLI command, listed explicitly (no import side effects). */
-export const commands: Command[] = [];
-commands.push((await import('./validate.ts')).validateCommand);
+export const commands: Command[] = [validateCommand, upCommand];

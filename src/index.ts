@@ -1,0 +1,8 @@
+/** The agentup library: start a simulation from code or tests and drive it. */
+export { startSimulation, Simulation, type StartSimulationOptions } from './sim/simulation.ts';
+export { describeEvent, type SimEvent, type SimEventType } from './sim/events.ts';
+export type { Endpoints, DependencyEndpoint } from './runtime/types.ts';
+export { loadEnvironmentFile, loadEnvironmentFromObject } from './config/load.ts';
+export type { Environment } from './config/types.ts';
+export { AgentupError, BugError } from './errors.ts';
+export { ConfigError, formatDiagnostic, type Diagnostic } from './config/diagnostics.ts';

@@ -1,0 +1,234 @@
+import type { EventEmitter } from 'node:events';
+import type { Environment } from '../../config/types.ts';
+import { AgentupError, BugError } from '../../errors.ts';
+import { postgresUrl } from '../../plan/addresses.ts';
+import { plan as makePlan, portSlots } from '../../plan/plan.ts';
+import type { Plan, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
+import { startFaultProxy, type FaultProxyServer } from '../../proxy/server.ts';
+import { ToxiproxyClient } from '../../proxy/client.ts';
+import { startLoadBalancer, type LoadBalancer } from '../../services/load-balancer.ts';
+import { startPostgres, type RunningPostgres } from '../../services/postgres.ts';
+import { startRedis, type RunningRedis } from '../../services/redis.ts';
+import { ServiceSupervisor } from '../../services/supervisor.ts';
+import type { ComponentKind } from '../../sim/events.ts';
+import { makeTempDir, type TempDir } from '../../util/tempdir.ts';
+import type { DependencyEndpoint, Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
+import { allocatePorts } from './allocate-ports.ts';
+import { inheritedEnv } from './inherited-env.ts';
+import { startReaper, type Reaper } from './reaper.ts';
+
+const DEFAULT_FAULT_PROXY_PORT = 8474;
+
+/**
+ * The embedded default: real redis-server and Postgres, the user's service as
+ * child processes, and the fault proxy in this process. Everything started is
+ * registered with a parent-death reaper, so even `kill -9` of agentup leaves
+ * nothing behind.
+ */
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process';
+
+  async start(env: Environment, options: RuntimeStartOptions, events: EventEmitter<RuntimeEvents>): Promise<RunningTopology> {
+    const run = new ProcessTopologyRun(events);
+    try {
+      await run.start(env, options);
+      return run;
+    } catch (err) {
+      await run.stop('start-up failed');
+      throw err;
+    }
+  }
+}
+
+class ProcessTopologyRun implements RunningTopology {
+  plan!: Plan;
+  #reaper: Reaper | null = null;
+  #workDir: TempDir | null = null;
+  #faultProxy: FaultProxyServer | null = null;
+  #redis: RunningRedis | null = null;
+  #postgres: RunningPostgres | null = null;
+  #supervisors = new Map<string, ServiceSupervisor>();
+  #loadBalancer: LoadBalancer | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(readonly events: EventEmitter<RuntimeEvents>) {}
+
+  async start(env: Environment, options: RuntimeStartOptions): Promise<void> {
+    this.#reaper = await startReaper();
+    this.#workDir = await makeTempDir(`agentup-${env.name.replace(/[^a-z0-9_-]/gi, '')}-`);
+    this.#reaper.trackDir(this.#workDir.path);
+
+    const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT });
+    this.plan = makePlan(env, ports);
+
+    await this.#timed('fault_proxy', 'fault_proxy', async () => {
+      this.#faultProxy = await startFaultProxy({ host: this.plan.faultProxy.api.host, port: this.plan.faultProxy.api.port, seed: options.seed });
+      // Proxies go through the HTTP API, so the same code drives a real toxiproxy-server.
+      const client = new ToxiproxyClient(this.#faultProxy.url);
+      for (const p of this.plan.proxies) {
+        await client.createProxy({ name: p.name, listen: `${p.listen.host}:${p.listen.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` });
+      }
+      return this.#faultProxy.url;
+    });
+
+    // Start each component as soon as everything it depends on is ready.
+    const started = new Map<string, Promise<void>>();
+    const byId = new Map(this.plan.components.map((c) => [c.id, c]));
+    const launch = (c: PlannedComponent): Promise<void> => {
+      let p = started.get(c.id);
+      if (!p) {
+        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#missing(d)))).then(() => this.#startComponent(c, options));
+        started.set(c.id, p);
+      }
+      return p;
+    };
+    const all = this.plan.components.map(launch);
+    // Wait for every branch to settle before reporting, so nothing is half-started when we clean up.
+    const results = await Promise.allSettled(all);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  #missing(id: string): never {
+    throw new BugError(`component ${id} is depended on but not planned`);
+  }
+
+  async #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
+    const t0 = performance.now();
+    this.events.emit('event', { type: 'component_starting', ts: Date.now(), component, kind });
+    const address = await start();
+    this.events.emit('event', { type: 'component_ready', ts: Date.now(), component, kind, startupMs: performance.now() - t0, ...(address ? { address } : {}) });
+  }
+
+  #startComponent(c: PlannedComponent, options: RuntimeStartOptions): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    switch (c.kind) {
+      case 'redis':
+        return this.#timed(c.id, 'redis', () => this.#startRedis(c));
+      case 'postgres':
+        return this.#timed(c.id, 'postgres', () => this.#startPostgres(c));
+      case 'service':
+        return this.#timed(c.id, 'service', () => this.#startService(c, options));
+      case 'load_balancer':
+        return this.#timed(c.id, 'load_balancer', async () => {
+          const supervisor = this.#supervisors.get(c.service);
+          if (!supervisor) throw new BugError(`load balancer for unknown service ${c.service}`);
+          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy });
+          this.#loadBalancer.attach(supervisor);
+          this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
+          return this.#loadBalancer.url;
+        });
+    }
+  }
+
+  async #startRedis(c: PlannedRedis): Promise<string> {
+    const redis = await startRedis({
+      port: c.address.port,
+      maxmemory: c.config.maxmemory,
+      maxmemoryPolicy: c.config.maxmemoryPolicy,
+      workDir: this.#workDir!.path,
+    });
+    this.#redis = redis;
+    this.#reaper!.trackGroup(redis.pid);
+    redis.onExit((exit) => {
+      if (!exit.expected) this.events.emit('event', { type: 'dependency_exited', ts: Date.now(), component: 'redis', code: exit.code, signal: exit.signal });
+    });
+    return redis.url;
+  }
+
+  async #startPostgres(c: PlannedPostgres): Promise<string> {
+    const pg = await startPostgres({
+      port: c.address.port,
+      maxConnections: c.config.maxConnections,
+      databases: c.config.databases,
+      users: c.config.users.map((u) => ({ name: u.name, password: u.password.value })),
+      initSqlFile: c.config.initSql,
+      workDir: this.#workDir!.path,
+    });
+    this.#postgres = pg;
+    this.#reaper!.trackGroup(pg.pid);
+    pg.onExit((exit) => {
+      if (!exit.expected) this.events.emit('event', { type: 'dependency_exited', ts: Date.now(), component: 'postgres', code: exit.code, signal: exit.signal });
+    });
+    return `127.0.0.1:${pg.port}`;
+  }
+
+  async #startService(c: PlannedService, options: RuntimeStartOptions): Promise<string> {
+    const base = inheritedEnv(options.processEnv ?? process.env);
+    const supervisor = new ServiceSupervisor({
+      service: c.config,
+      ports: c.replicas.map((r) => r.address.port),
+      env: (index) => ({ ...base, ...c.replicas[index]!.env }),
+      tracker: this.#reaper!,
+    });
+    this.#supervisors.set(c.id, supervisor);
+    supervisor.on('event', (e) => this.events.emit('event', e));
+    supervisor.on('log', (line) => this.events.emit('log', line));
+    await supervisor.start();
+    return `${c.replicas.length} replica${c.replicas.length === 1 ? '' : 's'}`;
+  }
+
+  endpoints(): Endpoints {
+    const dependencies: DependencyEndpoint[] = [];
+    for (const c of this.plan.components) {
+      if (c.kind === 'redis') {
+        dependencies.push({ name: 'redis', kind: 'redis', url: `redis://${c.address.host}:${c.address.port}`, proxiedUrl: `redis://${c.proxy.listen.host}:${c.proxy.listen.port}`, proxy: c.proxy.name });
+      } else if (c.kind === 'postgres') {
+        dependencies.push({ name: 'postgres', kind: 'postgres', url: postgresUrl(c, 'direct'), proxiedUrl: postgresUrl(c), proxy: c.proxy.name });
+      }
+    }
+    const lb = this.plan.components.find((c) => c.kind === 'load_balancer');
+    return {
+      name: this.plan.name,
+      runtime: 'process',
+      loadBalancer: lb ? `http://${lb.address.host}:${lb.address.port}` : null,
+      faultProxy: { url: `http://${this.plan.faultProxy.api.host}:${this.plan.faultProxy.api.port}`, engine: 'agentup' },
+      dependencies,
+      replicas: this.plan.components.flatMap((c) =>
+        c.kind === 'service' ? c.replicas.map((r) => ({ id: r.id, service: c.id, url: `http://${r.address.host}:${r.address.port}` })) : [],
+      ),
+    };
+  }
+
+  replicas(service?: string) {
+    return [...this.#supervisors]
+      .filter(([name]) => service === undefined || name === service)
+      .flatMap(([name, s]) => s.replicas().map((r) => ({ ...r, service: name })));
+  }
+
+  replicaControl(id: string): ReplicaControl {
+    for (const [name, s] of this.#supervisors) {
+      const index = s.replicas().findIndex((r) => r.id === id);
+      if (index >= 0) {
+        return { kill: (sig) => s.kill(index, sig), pause: () => s.pause(index), resume: () => s.resume(index), restart: () => s.restart(index) };
+      }
+      void name;
+    }
+    const known = this.replicas().map((r) => r.id);
+    throw new AgentupError(`no replica named ${id}`, { hint: `replicas: ${known.join(', ')}` });
+  }
+
+  stop(_reason = 'stopped'): Promise<void> {
+    this.#stopping ??= this.#stopAll();
+    return this.#stopping;
+  }
+
+  async #stopAll(): Promise<void> {
+    // Front to back: no new traffic, then the services, then what they depend on.
+    const errors: unknown[] = [];
+    const attempt = async (f: (() => Promise<unknown>) | undefined) => {
+      try {
+        await f?.();
+      } catch (err) {
+        errors.push(err);
+      }
+    };
+    await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
+    await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
+    await Promise.all([attempt(this.#redis?.stop), attempt(this.#postgres?.stop)]);
+    await attempt(this.#faultProxy ? () => this.#faultProxy!.close() : undefined);
+    await attempt(this.#workDir?.remove);
+    await attempt(this.#reaper ? () => this.#reaper!.close() : undefined);
+    if (errors.length > 0) throw errors[0];
+  }
+}

@@ -1,0 +1,64 @@
+import type { EventEmitter } from 'node:events';
+import type { Environment } from '../config/types.ts';
+import type { Plan } from '../plan/types.ts';
+import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
+import type { LogLine } from '../services/log-lines.ts';
+import type { SimEvent } from '../sim/events.ts';
+
+/** Where something running can be reached. Real = the server itself; proxied = through the fault proxy. */
+export interface DependencyEndpoint {
+  name: string;
+  kind: 'redis' | 'postgres';
+  /** URL of the real server, for tools that must bypass faults. */
+  url: string;
+  /** URL services use: through the fault proxy. */
+  proxiedUrl: string;
+  /** Toxiproxy proxy name in front of it. */
+  proxy: string;
+}
+
+export interface Endpoints {
+  name: string;
+  runtime: string;
+  loadBalancer: string | null;
+  faultProxy: { url: string; engine: string };
+  dependencies: DependencyEndpoint[];
+  replicas: Array<{ id: string; service: string; url: string }>;
+}
+
+export interface RuntimeEvents {
+  event: [SimEvent];
+  log: [LogLine];
+}
+
+/** A topology made real by a runtime. Only src/sim/ drives it. */
+export interface RunningTopology {
+  readonly plan: Plan;
+  readonly events: EventEmitter<RuntimeEvents>;
+  endpoints(): Endpoints;
+  replicas(service?: string): Array<ReplicaSnapshot & { service: string }>;
+  /** Fault injection on a replica process (kill, pause, resume, restart). */
+  replicaControl(id: string): ReplicaControl;
+  stop(reason?: string): Promise<void>;
+}
+
+export interface ReplicaControl {
+  kill(signal?: NodeJS.Signals): boolean;
+  pause(): void;
+  resume(): void;
+  restart(): Promise<void>;
+}
+
+export interface RuntimeStartOptions {
+  /** Preferred port for the fault proxy's HTTP API (default 8474; a free one when taken). */
+  faultProxyPort?: number;
+  /** Seed for the fault proxy's randomness (toxicity, jitter). */
+  seed?: number;
+  /** The user's environment, for replicas' inherited variables. */
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+export interface Runtime {
+  readonly name: string;
+  start(env: Environment, options: RuntimeStartOptions, events: EventEmitter<RuntimeEvents>): Promise<RunningTopology>;
+}

@@ -1,0 +1,64 @@
+import type { SupervisorEvent } from '../services/supervisor-events.ts';
+
+/**
+ * Everything that happens in a simulation, in one typed stream with epoch-ms
+ * timestamps. Front-ends (CLI, terminal UI, reports) consume only this.
+ */
+export type SimEvent =
+  | SupervisorEvent
+  | { type: 'simulation_starting'; ts: number; name: string; runtime: string; file: string }
+  | { type: 'component_starting'; ts: number; component: string; kind: ComponentKind }
+  | { type: 'component_ready'; ts: number; component: string; kind: ComponentKind; startupMs: number; address?: string }
+  | { type: 'dependency_exited'; ts: number; component: string; code: number | null; signal: string | null }
+  | { type: 'backend_down'; ts: number; replica: string; reason: string }
+  | { type: 'simulation_ready'; ts: number; startupMs: number }
+  | { type: 'simulation_stopping'; ts: number; reason: string }
+  | { type: 'simulation_stopped'; ts: number };
+
+export type ComponentKind = 'fault_proxy' | 'redis' | 'postgres' | 'service' | 'load_balancer';
+
+export type SimEventType = SimEvent['type'];
+
+export type SimEventMap = { event: [SimEvent] };
+
+/** One line a person can read, for the plain event log (non-TTY and `up`). */
+export function describeEvent(e: SimEvent): string {
+  switch (e.type) {
+    case 'simulation_starting':
+      return `starting ${e.name} (${e.file}) with the ${e.runtime} runtime`;
+    case 'component_starting':
+      return `${e.component}: starting`;
+    case 'component_ready':
+      return `${e.component}: ready in ${Math.round(e.startupMs)}ms${e.address ? ` on ${e.address}` : ''}`;
+    case 'dependency_exited':
+      return `${e.component}: exited unexpectedly (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`;
+    case 'backend_down':
+      return `load balancer: ${e.replica} marked down (${e.reason})`;
+    case 'simulation_ready':
+      return `all healthy in ${Math.round(e.startupMs)}ms`;
+    case 'simulation_stopping':
+      return `stopping (${e.reason})`;
+    case 'simulation_stopped':
+      return 'stopped; nothing left running';
+    case 'replica_starting':
+      return `${e.replica}: starting (pid ${e.pid}, port ${e.port}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`;
+    case 'replica_healthy':
+      return `${e.replica}: healthy after ${Math.round(e.startupMs)}ms`;
+    case 'replica_unhealthy':
+      return `${e.replica}: unhealthy after ${e.failures} failed checks (${e.reason})`;
+    case 'replica_crashed':
+      return `${e.replica}: crashed (${e.signal ? `signal ${e.signal}` : `exit code ${e.code}`})`;
+    case 'replica_oom_killed':
+      return `${e.replica}: OOMKilled at ${Math.round(e.rssBytes / 1048576)}MB RSS (limit ${Math.round(e.limitBytes / 1048576)}MB), exit 137`;
+    case 'replica_restarting':
+      return `${e.replica}: restarting in ${e.delayMs}ms (restart ${e.attempt}${e.manual ? ', manual' : ''})`;
+    case 'replica_crash_loop':
+      return `${e.replica}: crash loop, ${e.restarts} restarts within ${Math.round(e.windowMs / 1000)}s`;
+    case 'replica_paused':
+      return `${e.replica}: paused (SIGSTOP)`;
+    case 'replica_resumed':
+      return `${e.replica}: resumed (SIGCONT)`;
+    case 'replica_stopped':
+      return `${e.replica}: stopped (exit ${e.exitCode})`;
+  }
+}

@@ -1,0 +1,158 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { loadEnvironmentFile, loadEnvironmentFromObject } from '../config/load.ts';
+import type { Environment } from '../config/types.ts';
+import { ProcessRuntime } from '../runtime/process/process-runtime.ts';
+import type { Endpoints, RunningTopology, Runtime, RuntimeEvents } from '../runtime/types.ts';
+import type { LogLine } from '../services/log-lines.ts';
+import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
+import { createRedactor, type Redactor } from '../util/redact.ts';
+import type { SimEvent } from './events.ts';
+
+export interface StartSimulationOptions {
+  /** Only `process` so far. */
+  runtime?: 'process';
+  /** Preferred fault proxy API port (default 8474, a free one when taken). */
+  faultProxyPort?: number;
+  /** Seed for every random choice the simulation makes. */
+  seed?: number;
+  /** The environment `${env:...}` reads and replicas inherit from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Directory an inline environment's relative paths resolve against; default the cwd. */
+  dir?: string;
+  /** Called for every event, including those emitted during start-up. */
+  onEvent?: (event: SimEvent) => void;
+  /** Called for every log line of every replica (already redacted). */
+  onLog?: (line: LogLine) => void;
+  /** How many log lines to keep for `logs()`. Default 5000. */
+  logBufferLines?: number;
+}
+
+export type SimulationEvents = { event: [SimEvent]; log: [LogLine] };
+
+/**
+ * A running simulation: what every front-end (CLI, terminal UI, vitest
+ * fixtures, incident replay) drives. It never exposes the runtime directly.
+ */
+export class Simulation extends EventEmitter<SimulationEvents> implements AsyncDisposable {
+  readonly #history: SimEvent[] = [];
+  readonly #logs: LogLine[] = [];
+  readonly #logLimit: number;
+  #topology: RunningTopology | null = null;
+  #stopped: Promise<void> | null = null;
+  /** Masks secret values in anything printed. */
+  redact: Redactor = createRedactor([]);
+  readonly startedAt = Date.now();
+
+  constructor(readonly environment: Environment, options: StartSimulationOptions) {
+    super();
+    this.#logLimit = options.logBufferLines ?? 5000;
+  }
+
+  get name(): string {
+    return this.environment.name;
+  }
+
+  /** @internal: called by startSimulation. */
+  attach(topology: RunningTopology): void {
+    this.#topology = topology;
+    this.redact = createRedactor(topology.plan.secrets);
+  }
+
+  /** @internal */
+  record(event: SimEvent): void {
+    this.#history.push(event);
+    this.emit('event', event);
+  }
+
+  /** @internal */
+  recordLog(line: LogLine): void {
+    const clean: LogLine = { ...line, msg: this.redact(line.msg), raw: this.redact(line.raw) };
+    if (line.fields) clean.fields = JSON.parse(this.redact(JSON.stringify(line.fields))) as Record<string, unknown>;
+    this.#logs.push(clean);
+    if (this.#logs.length > this.#logLimit) this.#logs.splice(0, this.#logs.length - this.#logLimit);
+    this.emit('log', clean);
+  }
+
+  /** Every event so far, oldest first. */
+  events(): readonly SimEvent[] {
+    return this.#history;
+  }
+
+  /** Buffered log lines, filtered by replica, level or text. */
+  logs(filter: { replica?: string; level?: string; text?: string } = {}): LogLine[] {
+    return this.#logs.filter(
+      (l) =>
+        (filter.replica === undefined || l.replica === filter.replica) &&
+        (filter.level === undefined || l.level === filter.level) &&
+        (filter.text === undefined || l.raw.includes(filter.text)),
+    );
+  }
+
+  endpoints(): Endpoints {
+    return this.#running().endpoints();
+  }
+
+  replicas(service?: string): Array<ReplicaSnapshot & { service: string }> {
+    return this.#running().replicas(service);
+  }
+
+  /** Fault injection on one replica, by id (`triage-2`) or 1-based index of the first service. */
+  replica(idOrIndex: string | number) {
+    const id = typeof idOrIndex === 'number' ? this.#replicaIdAt(idOrIndex) : idOrIndex;
+    return this.#running().replicaControl(id);
+  }
+
+  #replicaIdAt(index: number): string {
+    const service = Object.keys(this.environment.services)[0]!;
+    return `${service}-${index}`;
+  }
+
+  #running(): RunningTopology {
+    if (!this.#topology) throw new Error('the simulation is not running');
+    return this.#topology;
+  }
+
+  /** Stops everything it started; safe to call more than once. */
+  stop(reason = 'stopped'): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.record({ type: 'simulation_stopping', ts: Date.now(), reason });
+      await this.#topology?.stop(reason);
+      this.record({ type: 'simulation_stopped', ts: Date.now() });
+    })();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+function runtimeFor(name: StartSimulationOptions['runtime']): Runtime {
+  // Only the process runtime exists so far; docker arrives with its own issue.
+  void name;
+  return new ProcessRuntime();
+}
+
+/**
+ * Loads an environment (a file path or an inline object), starts it, and
+ * resolves once every part is healthy. On failure nothing is left running.
+ */
+export async function startSimulation(source: string | object, options: StartSimulationOptions = {}): Promise<Simulation> {
+  const env = typeof source === 'string'
+    ? await loadEnvironmentFile(path.resolve(source), { env: options.env })
+    : loadEnvironmentFromObject(source, { dir: options.dir ?? process.cwd(), env: options.env });
+  const sim = new Simulation(env, options);
+  if (options.onEvent) sim.on('event', options.onEvent);
+  if (options.onLog) sim.on('log', options.onLog);
+  const runtime = runtimeFor(options.runtime);
+  const events = new EventEmitter<RuntimeEvents>();
+  events.on('event', (e) => sim.record(e));
+  events.on('log', (l) => sim.recordLog(l));
+  const t0 = performance.now();
+  sim.record({ type: 'simulation_starting', ts: Date.now(), name: env.name, runtime: runtime.name, file: env.file });
+  const topology = await runtime.start(env, { faultProxyPort: options.faultProxyPort, seed: options.seed, processEnv: options.env }, events);
+  sim.attach(topology);
+  sim.record({ type: 'simulation_ready', ts: Date.now(), startupMs: performance.now() - t0 });
+  return sim;
+}
