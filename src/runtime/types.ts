@@ -20,6 +20,8 @@ export interface DependencyEndpoint {
 export interface Endpoints {
   name: string;
   runtime: string;
+  /** This run's temp dir (data dirs of Redis and Postgres); removed on exit. */
+  workDir: string;
   loadBalancer: string | null;
   faultProxy: { url: string; engine: string };
   dependencies: DependencyEndpoint[];

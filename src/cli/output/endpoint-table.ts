@@ -32,6 +32,7 @@ export function endpointJson(sim: Simulation, startupMs: number): string {
     runtime: e.runtime,
     status: 'healthy',
     startupMs: Math.round(startupMs),
+    workDir: e.workDir,
     loadBalancer: e.loadBalancer,
     faultProxy: e.faultProxy,
     dependencies: e.dependencies,

@@ -30,7 +30,7 @@ export async function allocatePorts(slots: PortSlot[], preferred: Record<string,
   for (const slot of slots) {
     if (slot.fixed !== null) continue;
     const want = preferred[slot.id];
-    if (want !== undefined && !taken.has(want) && (await isPortFree(want))) {
+    if (want !== undefined && want > 0 && !taken.has(want) && (await isPortFree(want))) {
       ports.set(slot.id, want);
       taken.add(want);
       continue;

@@ -181,6 +181,7 @@ class ProcessTopologyRun implements RunningTopology {
     return {
       name: this.plan.name,
       runtime: 'process',
+      workDir: this.#workDir!.path,
       loadBalancer: lb ? `http://${lb.address.host}:${lb.address.port}` : null,
       faultProxy: { url: `http://${this.plan.faultProxy.api.host}:${this.plan.faultProxy.api.port}`, engine: 'agentup' },
       dependencies,
