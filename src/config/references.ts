@@ -76,11 +76,17 @@ export function referenceProblem(ref: string, ctx: ReferenceContext): { message:
   const dot = ref.lastIndexOf('.');
   const prefix = ref.slice(0, dot);
   const entry = REFERENCE_TABLE.find((r) => dot > 0 && matchesPrefix(r.prefix, prefix) && r.fields.includes(ref.slice(dot + 1)));
+  if (!entry && ENV_NAME.test(ref)) {
+    return {
+      message: `has an unknown reference ${raw}; did you mean \${env:${ref}}?`,
+      hint: `write \${env:${ref}} to read it from your environment now, or $${raw} to leave it to the shell`,
+    };
+  }
   if (!entry) {
     const guess = didYouMean(ref, [...KNOWN_REFERENCES, 'env:NAME']);
     return {
       message: `has an unknown reference ${raw}${guess ? `; did you mean \${${guess}}?` : ''}`,
-      hint: `known references: ${KNOWN_REFERENCES.map((r) => '${' + r + '}').join(' ')} \${env:NAME}; write $\${ for a literal \${`,
+      hint: `known references: ${REFERENCE_TABLE.map((r) => `\${${r.prefix}.${r.fields.join('|')}}`).join(' ')} \${env:NAME}; write $\${ for a literal \${`,
     };
   }
   if (ctx.allowed === 'env') {

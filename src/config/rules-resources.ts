@@ -42,7 +42,8 @@ export function pathsExist(ctx: LoadContext): Problem[] {
     const kind = pathKind(abs);
     if (kind === expect) return [];
     const noun = expect === 'dir' ? 'directory' : 'file';
-    const what = kind === null ? 'does not exist' : `is a ${kind === 'dir' ? 'directory' : 'special file'}, not a ${noun}`;
+    const found = { file: 'file', dir: 'directory', other: 'special file' } as const;
+    const what = kind === null ? 'does not exist' : `is a ${found[kind]}, not a ${noun}`;
     return [{
       path: keyPath,
       message: `${subject(keyPath)}: ${noun} ${displayPath(abs)} ${what}`,

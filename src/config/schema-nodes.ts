@@ -74,7 +74,7 @@ export function label(node: SchemaNode): string {
     case 'boolean':
       return 'true or false';
     case 'scalar':
-      return 'a string, number or true/false';
+      return 'a plain value (string, number or true/false)';
     case 'const':
       return node.value === null ? 'empty' : String(node.value);
     case 'enum':
@@ -108,4 +108,10 @@ export function shapeOfValue(value: unknown): 'map' | 'seq' | 'scalar' {
   if (Array.isArray(value)) return 'seq';
   if (value !== null && typeof value === 'object') return 'map';
   return 'scalar';
+}
+
+/** The example a hint can show for a node; a union borrows its first branch's. */
+export function exampleOf(node: SchemaNode): unknown {
+  if (node.example !== undefined || node.kind !== 'union') return node.example;
+  return node.options.map(exampleOf).find((e) => e !== undefined);
 }

@@ -38,6 +38,7 @@ const envValue: SchemaNode = {
 const healthCheck: SchemaNode = {
   kind: 'union',
   description: 'HTTP readiness and liveness probe; false or empty disables it.',
+  hint: 'write health_check: false to disable it, or a mapping such as { path: /healthz, interval: 1s }',
   options: [
     { kind: 'const', value: false },
     { kind: 'const', value: null },
@@ -88,6 +89,7 @@ const restart: SchemaNode = {
 const service: NodeOf<'mapping'> = {
   kind: 'mapping',
   required: ['command'],
+  example: { command: 'node server.js' },
   fields: {
     command: stringOrList({ kind: 'string', minLength: 1, refs: 'all', example: 'node server.js' }, 'Run through /bin/sh -c (string) or as is (list of strings).'),
     cwd: { kind: 'string', minLength: 1, path: 'dir', refs: 'env', example: '../', description: "Working directory, relative to the environment file's directory (the default)." },
@@ -163,6 +165,7 @@ export const SECTIONS: Record<string, SchemaNode> = {
     values: service,
     minEntries: 1,
     description: 'Your services, by name.',
+    example: { api: { command: 'node server.js' } },
     hint: 'add at least one service, e.g. services: { api: { command: node server.js } }',
   },
   redis,

@@ -1,7 +1,7 @@
 import type { KeyPath } from './diagnostics.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { describeValue, inlineYaml, lastKey, subject, type Problem } from './problems.ts';
-import { label, shapeOfNode, shapeOfValue, type NodeOf, type SchemaNode } from './schema-nodes.ts';
+import { exampleOf, label, shapeOfNode, shapeOfValue, type NodeOf, type SchemaNode } from './schema-nodes.ts';
 import { tryParseBytes, tryParseDurationMs } from './units.ts';
 
 /** Values the semantic checks need, gathered while walking valid nodes. */
@@ -74,7 +74,8 @@ export function validateNode(node: SchemaNode, value: unknown, path: KeyPath, ou
     case 'union': {
       const shape = shapeOfValue(value);
       const options = node.options.filter((o) => shapeOfNode(o) === shape);
-      if (options.length === 1) return validateNode(options[0]!, value, path, out, seen);
+      // The branch's own errors are the most specific; the union's hint still applies to them.
+      if (options.length === 1) return validateNode({ ...options[0]!, hint: options[0]!.hint ?? node.hint } as SchemaNode, value, path, out, seen);
       // Several scalar branches (false | empty): accept the first that fits.
       for (const option of options) {
         const trial: Problem[] = [];
@@ -94,6 +95,8 @@ function isPlainMapping(value: unknown): value is Record<string, unknown> {
 function validateMapping(node: NodeOf<'mapping'>, value: unknown, path: KeyPath, out: Problem[], seen: Collected, mismatch: () => void): void {
   if (!isPlainMapping(value)) return mismatch();
   const known = Object.keys(node.fields);
+  // A misspelt required key gets one message (the did-you-mean), not a second "is required".
+  const suggested = new Set<string>();
   for (const [key, child] of Object.entries(value)) {
     const field = node.fields[key];
     if (field) {
@@ -101,6 +104,7 @@ function validateMapping(node: NodeOf<'mapping'>, value: unknown, path: KeyPath,
       continue;
     }
     const guess = didYouMean(key, known);
+    if (guess) suggested.add(guess);
     out.push({
       path: [...path, key],
       at: 'key',
@@ -109,8 +113,9 @@ function validateMapping(node: NodeOf<'mapping'>, value: unknown, path: KeyPath,
     });
   }
   for (const key of node.required ?? []) {
-    if (key in value) continue;
-    const example = node.fields[key]?.example;
+    if (key in value || suggested.has(key)) continue;
+    const field = node.fields[key];
+    const example = field ? exampleOf(field) : undefined;
     out.push({
       path: [...path, key],
       at: 'parent',
@@ -152,7 +157,7 @@ function validateList(node: NodeOf<'list'>, value: unknown, path: KeyPath, out: 
 
 function hintFor(node: SchemaNode, path: KeyPath): { hint?: string } {
   if (node.hint) return { hint: node.hint };
-  const example = node.example ?? (node.kind === 'union' ? node.options.find((o) => o.example !== undefined)?.example : undefined);
+  const example = exampleOf(node);
   const key = lastKey(path);
   if (example === undefined || key === undefined) return {};
   // A list item's example stands alone; a key's example reads as `key: value`.
