@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { AgentupError } from '../errors.ts';
 import { findPostgresBinaries } from './binaries.ts';
+import { ramTempBase } from '../util/tempdir.ts';
 import type { RunAs } from './postgres-user.ts';
 
 const run = promisify(execFile);
@@ -36,16 +37,27 @@ async function exists(file: string): Promise<boolean> {
   return fs.access(file).then(() => true, () => false);
 }
 
+/** Builds in flight in this process, so concurrent starts share one initdb. */
+const building = new Map<string, Promise<PostgresTemplate>>();
+
 /** The cached template for the installed Postgres, built on first use. */
 export async function ensurePostgresTemplate(runAs: RunAs | null, cacheDir = defaultCacheDir()): Promise<PostgresTemplate> {
   const { initdb, version } = await findPostgresBinaries();
   const versionDir = path.join(cacheDir, `postgres-${version}`);
   const dir = path.join(versionDir, 'template');
   if (await exists(path.join(dir, 'PG_VERSION'))) return { dir, version, initdbMs: null };
+  let build = building.get(dir);
+  if (!build) {
+    build = buildTemplate(initdb, version, versionDir, dir, runAs).finally(() => building.delete(dir));
+    building.set(dir, build);
+  }
+  return build;
+}
 
+async function buildTemplate(initdb: string, version: string, versionDir: string, dir: string, runAs: RunAs | null): Promise<PostgresTemplate> {
   const started = performance.now();
   // Built outside the cache: as root, initdb runs as `postgres`, which cannot enter ~root.
-  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'agentup-initdb-'));
+  const staging = await fs.mkdtemp(path.join(ramTempBase(), 'agentup-initdb-'));
   try {
     await fs.chmod(staging, 0o711);
     if (runAs) await fs.chown(staging, runAs.uid, runAs.gid);
@@ -65,7 +77,7 @@ export async function ensurePostgresTemplate(runAs: RunAs | null, cacheDir = def
     } catch (err) {
       const stderr = (err as { stderr?: string }).stderr?.trim() ?? String(err);
       throw new AgentupError(`initdb for Postgres ${version} failed:\n${stderr}`, {
-        hint: `check that ${os.tmpdir()} is writable and has space`,
+        hint: `check that ${path.dirname(staging)} is writable and has space`,
         cause: err,
       });
     }

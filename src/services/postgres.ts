@@ -31,6 +31,8 @@ export interface StartPostgresOptions {
   onLog?: (line: string) => void;
   /** Where the initdb template is cached; defaults to `${XDG_CACHE_HOME:-~/.cache}/agentup`. */
   cacheDir?: string;
+  /** Aborting (Ctrl-C during start-up) kills Postgres, removes its dir and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface PostgresUserRef {
@@ -92,7 +94,8 @@ function serverArgs(data: string, socketDir: string, options: StartPostgresOptio
 }
 
 export async function startPostgres(options: StartPostgresOptions): Promise<RunningPostgres> {
-  const { port } = options;
+  const { port, signal } = options;
+  signal?.throwIfAborted();
   const [binaries, runAs] = await Promise.all([findPostgresBinaries(), postgresRunAs()]);
   if (!(await isPortFree(port))) throw portInUse(port);
   const template = await ensurePostgresTemplate(runAs, options.cacheDir);
@@ -104,6 +107,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     await server?.stop('SIGINT', STOP_GRACE_MS);
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
+  const onAbort = () => server?.killGroup();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const copyStart = performance.now();
     await fs.mkdir(options.workDir, { recursive: true });
@@ -117,6 +122,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
       await ensureTraversable(dir, options.workDir, runAs);
     }
     const copyMs = performance.now() - copyStart;
+    signal?.throwIfAborted();
 
     const started = performance.now();
     let ready = false;
@@ -171,7 +177,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     };
   } catch (err) {
     await stop();
-    throw err;
+    throw signal?.aborted ? signal.reason : err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 

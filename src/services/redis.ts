@@ -21,6 +21,8 @@ export interface StartRedisOptions {
   onLog?: (line: string) => void;
   /** Where PATH and AGENTUP_REDIS_SERVER are read; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Aborting (Ctrl-C during start-up) kills redis, removes its dir and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RunningRedis extends AsyncDisposable {
@@ -49,6 +51,7 @@ function portInUse(port: number): AgentupError {
 
 export async function startRedis(options: StartRedisOptions): Promise<RunningRedis> {
   const { port } = options;
+  options.signal?.throwIfAborted();
   const binary = findBinary('redis-server', { envVar: 'AGENTUP_REDIS_SERVER', install: REDIS_INSTALL, env: options.env });
   if (!(await isPortFree(port))) throw portInUse(port);
   const dir = path.join(options.workDir, `redis-${port}`);
@@ -70,6 +73,8 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   const timeoutMs = options.startupTimeoutMs ?? 5000;
+  const onAbort = () => server.killGroup();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await waitReady({
       target: `redis on 127.0.0.1:${port}`,
@@ -81,7 +86,9 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     });
   } catch (err) {
     await stop();
-    throw err;
+    throw options.signal?.aborted ? options.signal.reason : err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
   return {
     host: '127.0.0.1',

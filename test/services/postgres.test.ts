@@ -9,7 +9,7 @@ import { ensurePostgresTemplate } from '../../src/services/postgres-template.ts'
 import { postgresRunAs } from '../../src/services/postgres-user.ts';
 import type { ServerExit } from '../../src/services/server-process.ts';
 import { getFreePort, isPortFree } from '../../src/util/ports.ts';
-import { makeTempDir, type TempDir } from '../../src/util/tempdir.ts';
+import { makeTempDir, ramTempBase, type TempDir } from '../../src/util/tempdir.ts';
 import { groupAlive, pidAlive, processesMentioning } from './server-helpers.ts';
 
 const app = { name: 'app', password: 's3cret' };
@@ -41,7 +41,8 @@ describe('startPostgres', { timeout: 60_000 }, () => {
   });
 
   beforeAll(async () => {
-    tmp = await makeTempDir('agentup-pg-test-');
+    // RAM-backed when available, as recommended for run dirs (see ramTempBase).
+    tmp = await makeTempDir('agentup-pg-test-', ramTempBase());
     // Warm the machine cache first, so the start below measures the warm path.
     await ensurePostgresTemplate(await postgresRunAs());
     initSqlFile = path.join(tmp.path, 'init.sql');
@@ -124,6 +125,18 @@ describe('startPostgres', { timeout: 60_000 }, () => {
     expect(fs.existsSync(path.join(tmp.path, `postgres-${port}`))).toBe(false);
     expect(processesMentioning(`postgres-${port}`)).toEqual([]);
     expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('kills Postgres when start-up is aborted (Ctrl-C) and rejects with the reason', async () => {
+    const port = await getFreePort();
+    const controller = new AbortController();
+    const reason = new Error('interrupted');
+    // The first log line proves the postmaster is running: abort mid-start-up.
+    const err = await startPostgres(options({ port, signal: controller.signal, onLog: () => controller.abort(reason) }))
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBe(reason);
+    expect(processesMentioning(`postgres-${port}`)).toEqual([]);
+    expect(fs.existsSync(path.join(tmp.path, `postgres-${port}`))).toBe(false);
   });
 
   it('says which port is in use', async () => {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentupError } from '../../src/errors.ts';
@@ -108,6 +110,27 @@ describe('startRedis', { timeout: 30_000 }, () => {
     expect(processesMentioning(`redis-${port}`)).toEqual([]);
     expect(fs.existsSync(path.join(tmp.path, `redis-${port}`))).toBe(false);
     expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('kills redis when start-up is aborted (Ctrl-C) and rejects with the reason', async () => {
+    const port = await getFreePort();
+    const controller = new AbortController();
+    const reason = new Error('interrupted');
+    // The first log line proves redis is running: abort mid-start-up.
+    const err = await startRedis({ port, workDir: tmp.path, signal: controller.signal, onLog: () => controller.abort(reason) })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBe(reason);
+    expect(processesMentioning(`redis-${port}`)).toEqual([]);
+    expect(fs.existsSync(path.join(tmp.path, `redis-${port}`))).toBe(false);
+  });
+
+  it('kills redis when Node exits without stop()', async () => {
+    const tsx = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const fixture = path.resolve(import.meta.dirname, 'fixtures/exit-without-stop.ts');
+    const { stdout } = await promisify(execFile)(tsx, [fixture, tmp.path], { timeout: 20_000 });
+    const { pid } = JSON.parse(stdout) as { pid: number };
+    // The exit hook SIGKILLs synchronously; allow up to 2 s for the kernel to finish on a busy machine.
+    await expect.poll(() => groupAlive(pid), { timeout: 2000, interval: 20 }).toBe(false);
   });
 
   it('fails before spawning when redis-server is not installed', async () => {
