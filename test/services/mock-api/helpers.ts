@@ -80,3 +80,25 @@ async function burstFrom(url: string, count: number, localAddress: string): Prom
     agent.destroy();
   }
 }
+
+/** Exactly `total` GETs over `clients` keep-alive connections; returns statuses in completion order. */
+export async function sendMany(url: string, total: number, clients = 20): Promise<number[]> {
+  const agent = new Agent({ connections: clients });
+  const statuses: number[] = [];
+  let issued = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (issued < total) {
+          issued++;
+          const r = await request(url, { dispatcher: agent });
+          await r.body.dump();
+          statuses.push(r.statusCode);
+        }
+      }),
+    );
+  } finally {
+    await agent.close();
+  }
+  return statuses;
+}
