@@ -104,12 +104,15 @@ describe('startRedis', { timeout: 30_000 }, () => {
 
   it('times out with the target and the timeout in the message, killing what it started', async () => {
     const port = await getFreePort();
-    // 0 ms: the first probe runs microseconds after spawn, before redis can listen.
-    const err = await rejection(startRedis({ port, workDir: tmp.path, startupTimeoutMs: 0 }));
-    expect(err.message).toBe(`redis on 127.0.0.1:${port} not ready after 0ms`);
-    expect(processesMentioning(`redis-${port}`)).toEqual([]);
+    // A stand-in that runs but never listens: the shape of a hung redis.
+    const hung = path.join(tmp.path, 'hung-redis-server');
+    const pidFile = path.join(tmp.path, 'hung.pid');
+    fs.writeFileSync(hung, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`, { mode: 0o755 });
+    const env = { PATH: process.env.PATH, AGENTUP_REDIS_SERVER: hung };
+    const err = await rejection(startRedis({ port, workDir: tmp.path, startupTimeoutMs: 300, env }));
+    expect(err.message).toBe(`redis on 127.0.0.1:${port} not ready after 300ms`);
+    expect(pidAlive(Number(fs.readFileSync(pidFile, 'utf8')))).toBe(false);
     expect(fs.existsSync(path.join(tmp.path, `redis-${port}`))).toBe(false);
-    expect(await isPortFree(port)).toBe(true);
   });
 
   it('kills redis when start-up is aborted (Ctrl-C) and rejects with the reason', async () => {
