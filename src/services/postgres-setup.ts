@@ -69,7 +69,13 @@ export async function applySetup(setup: PostgresSetup): Promise<void> {
     if (names.length === 0 && !(index === 0 && initSql)) continue;
     const client = await connect(setup.port, password, db, backends);
     try {
-      if (index === 0 && initSql) await runInitSql(client, initSql, db);
+      if (index === 0 && initSql) {
+        // As the app's role, so it owns what init_sql creates (like migrations
+        // run by the app): it may then alter its tables and create indexes.
+        if (owner !== 'postgres') await client.query(`SET ROLE ${client.escapeIdentifier(owner)}`);
+        await runInitSql(client, initSql, db, owner);
+        if (owner !== 'postgres') await client.query('RESET ROLE');
+      }
       if (names.length > 0) await grantEverything(client, names);
     } finally {
       await client.end();
@@ -88,7 +94,7 @@ async function readInitSql(file: string): Promise<{ file: string; sql: string }>
   }
 }
 
-async function runInitSql(client: Client, init: { file: string; sql: string }, db: string): Promise<void> {
+async function runInitSql(client: Client, init: { file: string; sql: string }, db: string, role: string): Promise<void> {
   try {
     // Simple-query protocol: the whole file runs as one implicit transaction.
     await client.query(init.sql);
@@ -106,13 +112,13 @@ async function runInitSql(client: Client, init: { file: string; sql: string }, d
       text = `${init.file}: ${message}`;
     }
     throw new AgentupError(text, {
-      hint: e.hint ?? `fix the SQL; it runs against database "${db}" as the superuser "postgres"`,
+      hint: e.hint ?? `fix the SQL; it runs against database "${db}" as ${role === 'postgres' ? 'the superuser' : 'the role'} "${role}"`,
       cause: err,
     });
   }
 }
 
-/** Extra roles get everything in every schema, including what init_sql created as the superuser. */
+/** Extra roles get everything in every schema, whoever created it. */
 async function grantEverything(client: Client, names: string[]): Promise<void> {
   const roles = names.map((n) => client.escapeIdentifier(n)).join(', ');
   const { rows } = await client.query<{ nspname: string }>(

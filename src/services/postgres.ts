@@ -23,7 +23,7 @@ export interface StartPostgresOptions {
   databases: string[];
   /** Roles with LOGIN; the first owns every database, all get all privileges. */
   users: Array<{ name: string; password: string }>;
-  /** Absolute path of a SQL file run against the first database as the superuser. */
+  /** Absolute path of a SQL file run against the first database as the first user (its owner), else the superuser. */
   initSqlFile?: string | null;
   /** A directory of this run; Postgres gets its own subdirectory inside it. */
   workDir: string;
