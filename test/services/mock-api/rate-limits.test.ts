@@ -28,6 +28,8 @@ describe('rate limits under 100 concurrent clients', { timeout: 60_000 }, () => 
 
   it('fixed_window admits exactly the limit and says so in standard headers', async () => {
     api = await startInline(fixture(`  - { name: fw, algorithm: fixed_window, limit: 30, window: 1m }`));
+    const events: string[] = [];
+    api.on('rate_limited', (e) => events.push(`${e.route}/${e.limit}`));
     const answers = await burst(`${api.url}/ping`, CLIENTS);
     const ok = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status === 429);
@@ -44,6 +46,7 @@ describe('rate limits under 100 concurrent clients', { timeout: 60_000 }, () => 
       expect(JSON.parse(a.text)).toMatchObject({ error: 'rate limit exceeded', limit: 'fw' });
     }
     expect(api.counters()).toMatchObject({ requests: 100, rateLimited: 70, rateLimitedBy: { fw: 70 } });
+    expect(events).toEqual(Array(70).fill('ping/fw'));
   });
 
   it('sliding_window admits exactly the limit', async () => {
