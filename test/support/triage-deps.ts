@@ -15,6 +15,9 @@ export interface TestRedis {
   url: string;
   /** SIGKILL, as a crash would; resolves once the process is gone. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that accepts nothing and answers nothing (a slow dependency). */
+  pause(): void;
+  resume(): void;
   /** Starts a fresh redis-server on the same port (after kill). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -52,6 +55,7 @@ export async function startRedis(): Promise<TestRedis> {
     if (!child) return;
     const c = child;
     child = undefined;
+    c.kill('SIGCONT'); // a paused server would not act on SIGTERM
     c.kill(signal);
     await exited(c);
   };
@@ -60,6 +64,8 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill: () => kill('SIGKILL'),
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     restart: launch,
     stop: () => kill('SIGTERM'),
   };
