@@ -76,7 +76,7 @@ export async function applySetup(setup: PostgresSetup): Promise<void> {
         await runInitSql(client, initSql, db, owner);
         if (owner !== 'postgres') await client.query('RESET ROLE');
       }
-      if (names.length > 0) await grantEverything(client, names);
+      if (names.length > 0) await grantEverything(client, names, owner);
     } finally {
       await client.end();
     }
@@ -118,8 +118,12 @@ async function runInitSql(client: Client, init: { file: string; sql: string }, d
   }
 }
 
-/** Extra roles get everything in every schema, whoever created it. */
-async function grantEverything(client: Client, names: string[]): Promise<void> {
+/**
+ * Every role gets everything in every schema: what init_sql created, and (by
+ * default privileges) what the owner or the superuser creates later.
+ */
+async function grantEverything(client: Client, names: string[], owner: string): Promise<void> {
+  const creators = [...new Set(['postgres', owner])].map((n) => client.escapeIdentifier(n)).join(', ');
   const roles = names.map((n) => client.escapeIdentifier(n)).join(', ');
   const { rows } = await client.query<{ nspname: string }>(
     "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'");
@@ -129,7 +133,7 @@ async function grantEverything(client: Client, names: string[]): Promise<void> {
     sql.push(`GRANT ALL ON SCHEMA ${s} TO ${roles}`);
     for (const kind of ['TABLES', 'SEQUENCES', 'FUNCTIONS']) {
       sql.push(`GRANT ALL ON ALL ${kind} IN SCHEMA ${s} TO ${roles}`);
-      sql.push(`ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA ${s} GRANT ALL ON ${kind} TO ${roles}`);
+      sql.push(`ALTER DEFAULT PRIVILEGES FOR ROLE ${creators} IN SCHEMA ${s} GRANT ALL ON ${kind} TO ${roles}`);
     }
   }
   await client.query(sql.join(';\n'));

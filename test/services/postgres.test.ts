@@ -69,6 +69,9 @@ describe('startPostgres', { timeout: 60_000 }, () => {
       await c.query("INSERT INTO orders (item) VALUES ('pen')");
       const owner = await c.query("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'shop'");
       expect(owner.rows).toEqual([{ owner: 'app' }]);
+      // init_sql ran as the app's role, so the app owns its tables and may alter them.
+      expect((await c.query("SELECT tableowner FROM pg_tables WHERE tablename = 'orders'")).rows).toEqual([{ tableowner: 'app' }]);
+      await c.query('CREATE INDEX orders_item ON orders (item)');
       expect((await c.query('SHOW max_connections')).rows).toEqual([{ max_connections: '5' }]);
       expect((await c.query('SHOW listen_addresses')).rows).toEqual([{ listen_addresses: '127.0.0.1' }]);
       expect((await c.query('SHOW fsync')).rows).toEqual([{ fsync: 'off' }]);
@@ -77,6 +80,9 @@ describe('startPostgres', { timeout: 60_000 }, () => {
       expect((await c.query('SELECT count(*)::int AS n FROM orders')).rows).toEqual([{ n: 2 }]);
       await c.query('CREATE TABLE reports (id int)');
     });
+    // Default privileges: what the app creates later is the reporter's too.
+    await withClient(db.url('shop', app), async (c) => c.query('CREATE TABLE later (id int)'));
+    await withClient(db.url('shop', reporter), async (c) => c.query('SELECT * FROM later'));
     await withClient(db.url('analytics', reporter), async (c) => {
       await c.query('CREATE TABLE events (id int)');
     });
