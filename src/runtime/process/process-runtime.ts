@@ -11,7 +11,7 @@ import { startPostgres, type RunningPostgres } from '../../services/postgres.ts'
 import { startRedis, type RunningRedis } from '../../services/redis.ts';
 import { ServiceSupervisor } from '../../services/supervisor.ts';
 import type { ComponentKind } from '../../sim/events.ts';
-import { makeTempDir, type TempDir } from '../../util/tempdir.ts';
+import { makeTempDir, ramTempBase, type TempDir } from '../../util/tempdir.ts';
 import type { DependencyEndpoint, Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
 import { allocatePorts } from './allocate-ports.ts';
 import { inheritedEnv } from './inherited-env.ts';
@@ -55,7 +55,7 @@ class ProcessTopologyRun implements RunningTopology {
 
   async start(env: Environment, options: RuntimeStartOptions): Promise<void> {
     this.#reaper = await startReaper();
-    this.#workDir = await makeTempDir(`agentup-${env.name.replace(/[^a-z0-9_-]/gi, '')}-`);
+    this.#workDir = await makeTempDir(`agentup-${env.name.replace(/[^a-z0-9_-]/gi, '')}-`, ramTempBase());
     this.#reaper.trackDir(this.#workDir.path);
 
     const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT });
@@ -104,7 +104,7 @@ class ProcessTopologyRun implements RunningTopology {
     if (this.#stopping) return Promise.resolve();
     switch (c.kind) {
       case 'redis':
-        return this.#timed(c.id, 'redis', () => this.#startRedis(c));
+        return this.#timed(c.id, 'redis', () => this.#startRedis(c, options));
       case 'postgres':
         return this.#timed(c.id, 'postgres', () => this.#startPostgres(c));
       case 'service':
@@ -121,8 +121,9 @@ class ProcessTopologyRun implements RunningTopology {
     }
   }
 
-  async #startRedis(c: PlannedRedis): Promise<string> {
+  async #startRedis(c: PlannedRedis, options: RuntimeStartOptions): Promise<string> {
     const redis = await startRedis({
+      env: options.processEnv ?? process.env,
       port: c.address.port,
       maxmemory: c.config.maxmemory,
       maxmemoryPolicy: c.config.maxmemoryPolicy,
