@@ -86,15 +86,21 @@ export function spawnAgent(env: Record<string, string>): Omit<TriageAgent, 'port
   };
 }
 
-/** Spawns the agent on a free port and waits for its "listening" line. */
+/** Spawns the agent on a free port and waits until /healthz answers (the "listening" line may be filtered by LOG_LEVEL). */
 export async function startAgent(env: Record<string, string>): Promise<TriageAgent> {
   const port = await getFreePort();
   const agent = spawnAgent({ PORT: String(port), ...env });
-  try {
-    await agent.waitForLog((l) => l.msg === 'listening', 15_000);
-  } catch (e) {
-    await agent.stop(1000);
-    throw e;
+  const until = Date.now() + 15_000;
+  let exited = false;
+  void agent.exited.then(() => (exited = true));
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (exited || Date.now() > until) {
+      await agent.stop(1000);
+      throw new Error(`support-triage on port ${port} not healthy after 15000ms (exited: ${exited}); output:\n${agent.stdout().slice(-3000)}`);
+    }
+    await sleep(20);
   }
   const url = `http://127.0.0.1:${port}`;
   return {
