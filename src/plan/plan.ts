@@ -95,6 +95,9 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
         if (secret) secrets.push(replicaEnv[key]);
       }
       replicaEnv[service.portEnv] = String(address.port);
+      // Lets a replica name itself in logs and responses, like a pod name.
+      replicaEnv.AGENTUP_REPLICA_ID = `${service.name}-${index}`;
+      replicaEnv.AGENTUP_SERVICE = service.name;
       planned.replicas.push({ id: `${service.name}-${index}`, index, address, env: replicaEnv });
     }
     components.push(planned);
