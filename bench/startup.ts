@@ -1,0 +1,154 @@
+/**
+ * Start-up time of the default environment vs its slowest part started alone,
+ * in the same run. Prints JSON.
+ *
+ *   npx tsx bench/startup.ts [rounds=5]
+ *
+ * "whole": startSimulation(environments/support-agent.yaml) until every replica
+ * is healthy (in-process), and the same through the CLI (`agentup up --json`,
+ * spawn to JSON line, so it includes Node and the TypeScript loader starting).
+ * "parts alone": each part started by hand without agentup, as a plain start:
+ * redis-server spawned and polled with PING; Postgres from the warm template;
+ * the 3 replicas of the sample service spawned directly against already
+ * running Redis and Postgres and polled on /healthz.
+ * Targets (issue #2): whole <= 1.5x the slowest part alone; whole < 1.2 s warm.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { startPostgres } from '../src/services/postgres.ts';
+import { startRedis } from '../src/services/redis.ts';
+import { startSimulation } from '../src/sim/simulation.ts';
+import { getFreePort } from '../src/util/ports.ts';
+import { makeTempDir, ramTempBase } from '../src/util/tempdir.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const ENV_FILE = path.join(ROOT, 'environments/support-agent.yaml');
+const rounds = Number(process.argv[2] ?? 5);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function pollUntil(check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 5): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error('bench: part did not become ready');
+    await sleep(everyMs);
+  }
+}
+
+function tcpAnswer(port: number, send: string, expect: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let buf = '';
+    s.setTimeout(500, () => (s.destroy(), resolve(false)));
+    s.on('connect', () => s.write(send));
+    s.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes(expect)) (s.destroy(), resolve(true));
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+async function httpOk(port: number, p: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`);
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function plainRedis(): Promise<number> {
+  const port = await getFreePort();
+  const t0 = performance.now();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await pollUntil(() => tcpAnswer(port, 'PING\r\n', '+PONG'));
+  const ms = performance.now() - t0;
+  child.kill('SIGKILL');
+  return ms;
+}
+
+async function warmPostgres(workDir: string): Promise<number> {
+  const t0 = performance.now();
+  const pg = await startPostgres({ port: await getFreePort(), maxConnections: 20, databases: ['triage'], users: [{ name: 'triage', password: 'bench-pw' }], initSqlFile: path.join(ROOT, 'fixtures/agents/support-triage/schema.sql'), workDir });
+  const ms = performance.now() - t0;
+  await pg.stop();
+  return ms;
+}
+
+/** The 3 replicas spawned by hand against running dependencies, to /healthz. */
+async function plainReplicas(workDir: string): Promise<number> {
+  const redis = await startRedis({ port: await getFreePort(), workDir });
+  const pg = await startPostgres({ port: await getFreePort(), maxConnections: 20, databases: ['triage'], users: [{ name: 'triage', password: 'bench-pw' }], initSqlFile: path.join(ROOT, 'fixtures/agents/support-triage/schema.sql'), workDir });
+  const ports = [await getFreePort(), await getFreePort(), await getFreePort()];
+  const t0 = performance.now();
+  const children = ports.map((port) =>
+    spawn(process.execPath, ['fixtures/agents/support-triage/server.js'], {
+      cwd: ROOT,
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH, PORT: String(port), REDIS_URL: redis.url, DATABASE_URL: pg.url('triage', { name: 'triage', password: 'bench-pw' }), PG_POOL_SIZE: '5' },
+    }),
+  );
+  await Promise.all(ports.map((port) => pollUntil(() => httpOk(port, '/healthz'))));
+  const ms = performance.now() - t0;
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.all([redis.stop(), pg.stop()]);
+  return ms;
+}
+
+async function wholeInProcess(): Promise<number> {
+  const t0 = performance.now();
+  const sim = await startSimulation(ENV_FILE, { faultProxyPort: 0 });
+  const ms = performance.now() - t0;
+  await sim.stop();
+  return ms;
+}
+
+async function wholeCli(): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/agentup.js'), 'up', '--json', '--fault-proxy-port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('{') && resolve());
+    child.on('exit', (code) => reject(new Error(`agentup up exited with ${code}`)));
+  });
+  const ms = performance.now() - t0;
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number) => Math.round(x);
+
+const work = await makeTempDir('agentup-bench-', ramTempBase());
+try {
+  await warmPostgres(work.path); // builds the initdb template if this machine has none yet
+  const samples = { redis: [] as number[], postgres: [] as number[], replicas: [] as number[], whole: [] as number[], wholeCli: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    samples.redis.push(await plainRedis());
+    samples.postgres.push(await warmPostgres(work.path));
+    samples.replicas.push(await plainReplicas(work.path));
+    samples.whole.push(await wholeInProcess());
+    samples.wholeCli.push(await wholeCli());
+  }
+  const parts = { redis: median(samples.redis), postgres: median(samples.postgres), replicas_x3: median(samples.replicas) };
+  const slowest = Math.max(...Object.values(parts));
+  const whole = median(samples.whole);
+  const result = {
+    bench: 'startup',
+    environment: 'environments/support-agent.yaml',
+    rounds,
+    median_ms: { ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`${k}_alone`, round(v)])), whole: round(whole), whole_via_cli: round(median(samples.wholeCli)) },
+    samples_ms: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(round)])),
+    ratio_whole_to_slowest_part: Number((whole / slowest).toFixed(2)),
+    ratio_whole_to_sum_of_parts: Number((whole / (parts.redis + parts.postgres + parts.replicas_x3)).toFixed(2)),
+    targets: {
+      whole_at_most_1_5x_slowest_part: whole <= 1.5 * slowest,
+      whole_under_1200ms: whole < 1200,
+    },
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  await work.remove();
+}
