@@ -1,8 +1,8 @@
 /**
- * One replica as the load balancer sees it: its keep-alive connection pool,
- * whether it may take traffic, and its counters.
+ * One replica as the load balancer sees it: its pool of keep-alive
+ * connections, whether it may take traffic, and its counters.
  */
-import http from 'node:http';
+import net from 'node:net';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 
 export interface BackendAddress {
@@ -27,8 +27,35 @@ export interface BackendStats extends BackendAddress {
   latency: LatencySummary;
 }
 
+/** Whoever is using a backend connection right now; null while it idles in the pool. */
+export interface ConnUser {
+  onData(chunk: Buffer): void;
+  onClose(err: NodeJS.ErrnoException | null): void;
+}
+
+/** A pooled connection to a replica. */
+export class BackendConn {
+  user: ConnUser | null = null;
+  /** Served a request before: an error on it may be a stale keep-alive socket, not a dead replica. */
+  reused = false;
+  #error: NodeJS.ErrnoException | null = null;
+
+  constructor(readonly socket: net.Socket, private readonly pool: LbBackend) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => (this.user ? this.user.onData(chunk) : socket.destroy()));
+    socket.on('error', (err) => (this.#error = err));
+    socket.on('close', () => {
+      this.pool.forget(this);
+      const user = this.user;
+      this.user = null;
+      user?.onClose(this.#error);
+    });
+  }
+}
+
+const MAX_IDLE = 64;
+
 export class LbBackend {
-  readonly agent: http.Agent;
   enabled = true;
   down = false;
   requests = 0;
@@ -38,14 +65,38 @@ export class LbBackend {
   byStatus: Record<string, number> = {};
   readonly latency = new LatencyHistogram();
   probeTimer: NodeJS.Timeout | null = null;
+  #idle: BackendConn[] = [];
+  #all = new Set<BackendConn>();
 
-  constructor(readonly address: BackendAddress) {
-    // LIFO keeps a few hot sockets busy instead of cycling all of them.
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
-  }
+  constructor(readonly address: BackendAddress) {}
 
   get usable(): boolean {
     return this.enabled && !this.down;
+  }
+
+  /** An idle pooled connection (LIFO: the warmest) or a new one. */
+  acquire(user: ConnUser): BackendConn {
+    let conn = this.#idle.pop();
+    while (conn && conn.socket.destroyed) conn = this.#idle.pop();
+    if (!conn) {
+      conn = new BackendConn(net.connect({ host: this.address.host, port: this.address.port }), this);
+      this.#all.add(conn);
+    }
+    conn.user = user;
+    return conn;
+  }
+
+  release(conn: BackendConn): void {
+    conn.user = null;
+    conn.reused = true;
+    if (conn.socket.destroyed || this.#idle.length >= MAX_IDLE) conn.socket.destroy();
+    else this.#idle.push(conn);
+  }
+
+  forget(conn: BackendConn): void {
+    this.#all.delete(conn);
+    const i = this.#idle.indexOf(conn);
+    if (i !== -1) this.#idle.splice(i, 1);
   }
 
   recordResponse(status: number, latencyMs: number): void {
@@ -74,6 +125,7 @@ export class LbBackend {
   close(): void {
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = null;
-    this.agent.destroy();
+    for (const conn of this.#all) conn.socket.destroy();
+    this.#idle = [];
   }
 }

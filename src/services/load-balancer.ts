@@ -4,7 +4,6 @@
  * byte marks the replica down and, when the request had no body, retries it
  * once on another replica. Supervisors drive rotation through `attach()`.
  */
-import http from 'node:http';
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { LoadBalancerStrategy } from '../config/types.ts';
@@ -12,6 +11,7 @@ import { AgentupError } from '../errors.ts';
 import { LbBackend, type BackendAddress, type BackendStats } from './lb-backend.ts';
 import { probeTcp } from './health-check.ts';
 import { pickBackend } from './lb-pick.ts';
+import { ClientConn, type LbContext } from './lb-connection.ts';
 import type { ReplicaSnapshot, SupervisorEvent } from './supervisor-events.ts';
 
 export type { BackendAddress, BackendStats } from './lb-backend.ts';
@@ -45,25 +45,14 @@ export interface ReplicaEventSource {
   replicas(): ReplicaSnapshot[];
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
 const OUT_OF_ROTATION = new Set<SupervisorEvent['type']>(['replica_starting', 'replica_unhealthy', 'replica_crashed', 'replica_oom_killed', 'replica_restarting', 'replica_stopped']);
-
-function sendJson(res: http.ServerResponse, status: number, body: Record<string, unknown>): void {
-  const text = JSON.stringify({ ...body, status });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function errorReason(err: NodeJS.ErrnoException): string {
-  if (err.code === 'ECONNREFUSED') return 'connection refused';
-  if (err.code === 'ECONNRESET') return 'connection reset';
-  return err.code ?? err.message;
-}
 
 export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   readonly host = '127.0.0.1';
   readonly strategy: LoadBalancerStrategy;
-  #server: http.Server;
+  #server: net.Server;
+  #clients = new Set<net.Socket>();
+  #ctx: LbContext;
   #backends: LbBackend[] = [];
   #next = { value: 0 };
   #rejected = 0;
@@ -73,7 +62,17 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     super();
     this.#opts = options;
     this.strategy = options.strategy ?? 'round_robin';
-    this.#server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#handle(req, res));
+    this.#ctx = {
+      pick: (exclude) => pickBackend(this.#backends, this.strategy, this.#next, exclude),
+      markDown: (b, reason) => this.#markDown(b, reason),
+      countRejected: () => (this.#rejected += 1),
+      service: options.service,
+    };
+    this.#server = net.createServer((socket) => {
+      this.#clients.add(socket);
+      socket.once('close', () => this.#clients.delete(socket));
+      new ClientConn(socket, this.#ctx);
+    });
   }
 
   get port(): number {
@@ -148,8 +147,9 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
 
   async close(): Promise<void> {
     for (const b of this.#backends) b.close();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#clients) socket.destroy();
+    await closed;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -175,77 +175,6 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     if (!b.down) return;
     b.down = false;
     this.emit('backend_up', { ts: Date.now(), replica: b.address.id });
-  }
-
-  #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const cl = req.headers['content-length'];
-    const hasBody = (cl !== undefined && cl !== '0') || req.headers['transfer-encoding'] !== undefined;
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const key in req.headers) if (!HOP_BY_HOP.has(key)) headers[key] = req.headers[key];
-    const xff = req.headers['x-forwarded-for'];
-    const peer = req.socket.remoteAddress ?? '127.0.0.1';
-    headers['x-forwarded-for'] = xff ? `${xff}, ${peer}` : peer;
-    const b = pickBackend(this.#backends, this.strategy, this.#next, null);
-    if (!b) {
-      this.#rejected += 1;
-      const who = this.#opts.service ? ` of ${this.#opts.service}` : '';
-      return sendJson(res, 503, { error: `no healthy replica${who}` });
-    }
-    this.#forward(req, res, headers, hasBody, false, b);
-  }
-
-  #forward(req: http.IncomingMessage, res: http.ServerResponse, headers: http.OutgoingHttpHeaders, hasBody: boolean, retried: boolean, b: LbBackend): void {
-    b.inflight += 1;
-    const t0 = performance.now();
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      b.inflight -= 1;
-    };
-    const preq = http.request({ host: b.address.host, port: b.address.port, method: req.method, path: req.url, headers, agent: b.agent });
-    preq.on('response', (pres) => {
-      const out: http.OutgoingHttpHeaders = {};
-      for (const key in pres.headers) if (!HOP_BY_HOP.has(key)) out[key] = pres.headers[key];
-      out['x-agentup-replica'] = b.address.id;
-      res.writeHead(pres.statusCode ?? 502, pres.statusMessage, out);
-      pres.pipe(res);
-      res.once('finish', () => {
-        settle();
-        b.recordResponse(pres.statusCode ?? 0, performance.now() - t0);
-      });
-      const cut = (): void => {
-        if (res.writableFinished) return;
-        if (!settled) b.errors += 1;
-        settle();
-        res.destroy();
-      };
-      pres.once('error', cut);
-      pres.once('aborted', cut);
-    });
-    preq.on('error', (err: NodeJS.ErrnoException) => {
-      settle();
-      b.errors += 1;
-      if (res.headersSent) return void res.destroy();
-      // A pooled socket the replica closed while idle says nothing about the replica.
-      const stale = preq.reusedSocket;
-      if (!stale) this.#markDown(b, errorReason(err));
-      if (!retried && !hasBody) {
-        // Another replica if there is one; after a stale pooled socket the same one is fine too.
-        const alt = pickBackend(this.#backends, this.strategy, this.#next, b) ?? (stale && b.usable ? b : null);
-        if (alt) return this.#forward(req, res, headers, hasBody, true, alt);
-      }
-      sendJson(res, 502, { error: `replica ${b.address.id} failed: ${errorReason(err)}`, replica: b.address.id });
-    });
-    res.once('close', () => {
-      // The client went away first: free the replica's slot too.
-      if (!res.writableFinished) {
-        preq.destroy();
-        settle();
-      }
-    });
-    if (hasBody) req.pipe(preq);
-    else preq.end();
   }
 }
 

@@ -8,8 +8,7 @@ import { sampleLatencyMs } from './latency.ts';
 import { createPrng } from './prng.ts';
 import { createLimiter, type Limiter } from './rate-limit/index.ts';
 import { RouteTable } from './route-table.ts';
-import { requestTokenCost } from './openai.ts';
-import { pushLimitHeaders } from './rate-limit/headers.ts';
+import { admit } from './rate-limit/admit.ts';
 import { emptyReply, sendNow, type Done } from './respond.ts';
 import { writeResponse } from './write-response.ts';
 import type { TemplateContext } from './template.ts';
@@ -167,7 +166,7 @@ export class MockApiEngine {
       }
     }
     const limiters = this.routeLimiters[x.routeIndex]!;
-    if (limiters.length > 0 && !this.admit(x, limiters, done)) return;
+    if (limiters.length > 0 && !admit(this, x, limiters, done)) return;
     const fault = this.routeFaults[x.routeIndex]!.length > 0 ? this.faultState.pick(this.routeFaults[x.routeIndex]!, x.atMs, this.random) : null;
     if (fault) {
       this.fireFault(x, fault.kind, fault.id);
@@ -187,49 +186,6 @@ export class MockApiEngine {
     if (fault?.kind === 'slow_first_byte') waitMs += fault.delayMs;
     if (waitMs >= 1) this.after(waitMs, () => x.res.destroyed ? done(0) : writeResponse(this, x, response, fault, done));
     else writeResponse(this, x, response, fault, done);
-  }
-
-  /** Checks every limit, then counts the request against all of them, or answers 429. */
-  private admit(x: Exchange, limiters: Limiter[], done: Done): boolean {
-    let headers: string[] | null = null;
-    for (const l of limiters) {
-      const k = this.limitKey(x, l.spec);
-      const cost = l.spec.cost === 'tokens' ? requestTokenCost(x.body, x.rawLength) : 1;
-      const state = l.check(k, cost, x.atMs);
-      if (!state.ok) {
-        const out: string[] = [];
-        pushLimitHeaders(out, l.spec, state, true);
-        const route = this.def.routes[x.routeIndex]!.name;
-        x.rule = `rate_limit:${l.spec.name}`;
-        this.counters.rateLimited(route, l.spec.name);
-        if (this.events.has('rate_limited')) {
-          this.events.emit('rate_limited', { api: this.def.name, route, limit: l.spec.name, key: k, retryAfterMs: state.retryAfterMs, atMs: x.atMs });
-        }
-        const ctx = this.ctxOf(x);
-        ctx.rateLimit = {
-          name: l.spec.name, limit: state.limit, remaining: state.remaining, used: state.limit - state.remaining,
-          requested: cost, retry_after_ms: Math.ceil(state.retryAfterMs), retry_after_s: Math.max(1, Math.ceil(state.retryAfterMs / 1000)),
-          reset_s: Math.ceil(state.resetMs / 1000), model: (x.body as { model?: unknown } | null)?.model ?? null,
-        };
-        this.sendBody(x, l.spec.status, compileBody(l.spec.body), out, done);
-        return false;
-      }
-      if (l.spec.headers !== 'none') pushLimitHeaders((headers ??= []), l.spec, state, false);
-    }
-    for (const l of limiters) {
-      const k = this.limitKey(x, l.spec);
-      const cost = l.spec.cost === 'tokens' ? requestTokenCost(x.body, x.rawLength) : 1;
-      l.commit(k, cost, x.atMs);
-      if (l.spec.algorithm === 'concurrency') x.res.once('close', () => l.release(k, cost));
-    }
-    x.extraHeaders = headers;
-    return true;
-  }
-
-  private limitKey(x: Exchange, spec: RateLimitSpec): string {
-    if (spec.scope === 'global') return '';
-    if (spec.scope === 'client') return x.req.socket.remoteAddress ?? '';
-    return firstHeader(x.req.headers[spec.keyHeader]) ?? '';
   }
 
   private choose(x: Exchange): CompiledResponse | null {

@@ -1,0 +1,234 @@
+/**
+ * One request/response through the load balancer: writes the request to a
+ * pooled replica connection, relays the response bytes back, and decides
+ * what a failure means (mark down, retry once, or 502).
+ */
+import { BodyCursor, hasToken, parseHead, responseFraming } from './lb-http-parse.ts';
+import type { BackendConn, ConnUser, LbBackend } from './lb-backend.ts';
+import type { ClientConn } from './lb-connection.ts';
+
+export interface OutRequest {
+  method: string;
+  /** The head to send, already rewritten (X-Forwarded-For, hop-by-hop removed). */
+  head: Buffer;
+  hasBody: boolean;
+  upgrade: boolean;
+  /** The client asked to close after this response. */
+  closeAfter: boolean;
+  http10: boolean;
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+// Hop-by-hop headers the proxy answers for itself on each side.
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
+
+function reasonOf(err: NodeJS.ErrnoException | null): string {
+  if (err === null || err.code === 'ECONNRESET') return 'connection reset';
+  if (err.code === 'ECONNREFUSED') return 'connection refused';
+  return err.code ?? err.message;
+}
+
+export class Exchange implements ConnUser {
+  #backend: LbBackend;
+  #conn: BackendConn;
+  #retried = false;
+  #gotBytes = false;
+  #respBuf: Buffer = EMPTY;
+  #cursor: BodyCursor | null = null;
+  #status = 0;
+  #reuse = true;
+  #done = false;
+  #tunnel = false;
+  #closeClient: boolean;
+  #clientPaused = false;
+  #backendPaused = false;
+  readonly #t0 = performance.now();
+
+  constructor(private readonly client: ClientConn, backend: LbBackend, private readonly req: OutRequest) {
+    this.#closeClient = req.closeAfter;
+    this.#backend = backend;
+    this.#conn = this.#begin(backend);
+  }
+
+  #begin(backend: LbBackend): BackendConn {
+    this.#backend = backend;
+    backend.inflight += 1;
+    const conn = backend.acquire(this);
+    conn.socket.write(this.req.head);
+    return conn;
+  }
+
+  /** Request body bytes from the client, with backpressure. */
+  writeBody(part: Buffer): void {
+    if (this.#done) return;
+    if (this.#tunnel) return void this.#conn.socket.write(part);
+    if (!this.#conn.socket.write(part) && !this.#clientPaused) {
+      this.#clientPaused = true;
+      this.client.socket.pause();
+      this.#conn.socket.once('drain', () => {
+        this.#clientPaused = false;
+        this.client.socket.resume();
+      });
+    }
+  }
+
+  #toClient(buf: Buffer): void {
+    if (!this.client.socket.write(buf) && !this.#backendPaused) {
+      this.#backendPaused = true;
+      this.#conn.socket.pause();
+      this.client.socket.once('drain', () => {
+        this.#backendPaused = false;
+        this.#conn.socket.resume();
+      });
+    }
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.#done && !this.#tunnel) return;
+    // Head and body of a small response leave in one writev instead of two writes.
+    const client = this.client.socket;
+    client.cork();
+    try {
+      this.#relay(chunk);
+    } finally {
+      client.uncork();
+    }
+  }
+
+  #relay(chunk: Buffer): void {
+    this.#gotBytes = true;
+    if (this.#tunnel) return this.#toClient(chunk);
+    if (this.#cursor === null) {
+      this.#respBuf = this.#respBuf.length === 0 ? chunk : Buffer.concat([this.#respBuf, chunk]);
+      chunk = this.#readHeads();
+      if (this.#cursor === null || this.#tunnel) return;
+    }
+    const { end, done } = this.#cursor.take(chunk);
+    if (end > 0) this.#toClient(end === chunk.length ? chunk : chunk.subarray(0, end));
+    if (done) {
+      // Bytes past the end of the response: the replica broke framing; don't reuse it.
+      if (end < chunk.length) this.#reuse = false;
+      this.#finish();
+    }
+  }
+
+  /** Consumes response heads (1xx ones too); returns what follows the final head. */
+  #readHeads(): Buffer {
+    for (;;) {
+      let head;
+      try {
+        head = parseHead(this.#respBuf);
+      } catch {
+        this.#reuse = false;
+        this.#gotBytes = false;
+        this.#fail(new Error('malformed response'));
+        return EMPTY;
+      }
+      if (head === null) return EMPTY;
+      const status = Number(head.startLine.slice(9, 12));
+      const rest = this.#respBuf.subarray(head.length);
+      this.#respBuf = EMPTY;
+      if (status >= 100 && status < 200 && !(status === 101 && this.req.upgrade)) {
+        this.#toClient(Buffer.from(`${head.startLine}\r\n${head.lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1'));
+        this.#respBuf = rest;
+        continue;
+      }
+      this.#status = status;
+      let out = `${head.startLine}\r\n`;
+      for (let i = 0; i < head.lines.length; i++) if (!HOP_BY_HOP.has(head.names[i]!)) out += `${head.lines[i]}\r\n`;
+      out += `x-agentup-replica: ${this.#backend.address.id}\r\n`;
+      if (status === 101) {
+        out += `connection: upgrade\r\nupgrade: ${head.headers.get('upgrade') ?? ''}\r\n\r\n`;
+        this.client.socket.write(Buffer.from(out, 'latin1'));
+        this.#startTunnel(rest);
+        return EMPTY;
+      }
+      let framing;
+      try {
+        framing = responseFraming(head, status, this.req.method);
+      } catch {
+        framing = { kind: 'close' } as const;
+      }
+      if (framing.kind === 'close') this.#closeClient = true;
+      if (framing.kind === 'close' || hasToken(head.headers.get('connection'), 'close')) this.#reuse = false;
+      if (this.#closeClient) out += 'connection: close\r\n';
+      else if (this.req.http10) out += 'connection: keep-alive\r\n';
+      this.#toClient(Buffer.from(`${out}\r\n`, 'latin1'));
+      this.#cursor = new BodyCursor(framing);
+      return rest;
+    }
+  }
+
+  #startTunnel(rest: Buffer): void {
+    this.#tunnel = true;
+    this.#backend.recordResponse(101, performance.now() - this.#t0);
+    if (rest.length > 0) this.client.socket.write(rest);
+    this.client.startTunnel(this);
+  }
+
+  onClose(err: NodeJS.ErrnoException | null): void {
+    if (this.#tunnel) {
+      this.#done = true;
+      this.#backend.inflight -= 1;
+      this.client.socket.destroy();
+      return;
+    }
+    if (this.#done) return;
+    if (this.#cursor?.framing.kind === 'close') {
+      this.#reuse = false;
+      return this.#finish();
+    }
+    if (!this.#gotBytes) return this.#fail(err);
+    // Cut off mid-response: nothing sensible to send, so cut the client off too.
+    this.#done = true;
+    this.#backend.inflight -= 1;
+    this.#backend.errors += 1;
+    this.client.socket.destroy();
+  }
+
+  #fail(err: NodeJS.ErrnoException | Error | null): void {
+    const backend = this.#backend;
+    const stale = this.#conn.reused;
+    backend.inflight -= 1;
+    backend.errors += 1;
+    this.#conn.user = null;
+    this.#conn.socket.destroy();
+    const reason = err instanceof Error && !('code' in err) ? err.message : reasonOf(err as NodeJS.ErrnoException | null);
+    // A pooled socket the replica closed while idle says nothing about the replica.
+    if (!stale) this.client.ctx.markDown(backend, reason);
+    if (!this.#retried && !this.req.hasBody) {
+      const alt = this.client.ctx.pick(backend) ?? (stale && backend.usable ? backend : null);
+      if (alt) {
+        this.#retried = true;
+        this.#conn = this.#begin(alt);
+        return;
+      }
+    }
+    this.#done = true;
+    this.client.sendError(502, { error: `replica ${backend.address.id} failed: ${reason}`, replica: backend.address.id });
+  }
+
+  #finish(): void {
+    this.#done = true;
+    const backend = this.#backend;
+    backend.inflight -= 1;
+    backend.recordResponse(this.#status, performance.now() - this.#t0);
+    if (this.#backendPaused) this.#conn.socket.resume();
+    if (this.#reuse && !this.#conn.socket.destroyed) backend.release(this.#conn);
+    else {
+      this.#conn.user = null;
+      this.#conn.socket.destroy();
+    }
+    this.client.responseDone(this.#closeClient);
+  }
+
+  /** The client went away: drop the replica connection mid-exchange. */
+  abort(): void {
+    if (this.#done && !this.#tunnel) return;
+    if (!this.#done) this.#backend.inflight -= 1;
+    this.#done = true;
+    this.#tunnel = false;
+    this.#conn.user = null;
+    this.#conn.socket.destroy();
+  }
+}
