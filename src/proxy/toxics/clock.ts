@@ -19,14 +19,18 @@ export function waitUntil(dueMs: number, fire: () => void): Wait {
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   let cancelled = false;
+  let first = true;
   const check = (): void => {
     timer = undefined;
     immediate = undefined;
     if (cancelled) return;
     const left = dueMs - performance.now();
-    if (left <= 0.02) fire();
+    // Never fire from inside waitUntil itself: the caller must get its handle
+    // before the callback runs, or it would keep a handle that already fired.
+    if (left <= 0.02 && !first) fire();
     else if (left > SPIN_WINDOW_MS) timer = setTimeout(check, Math.floor(left - SPIN_WINDOW_MS));
     else immediate = setImmediate(check);
+    first = false;
   };
   check();
   return {
