@@ -6,3 +6,6 @@ export { loadEnvironmentFile, loadEnvironmentFromObject } from './config/load.ts
 export type { Environment } from './config/types.ts';
 export { AgentupError, BugError } from './errors.ts';
 export { ConfigError, formatDiagnostic, type Diagnostic } from './config/diagnostics.ts';
+export { DependencyFaults, type FaultHandle, type ToxicOptions } from './sim/dependency-faults.ts';
+export { ToxiproxyClient } from './proxy/client.ts';
+export { startFaultProxy, type FaultProxyServer, type FaultProxyOptions } from './proxy/server.ts';

@@ -11,6 +11,9 @@ export type SimEvent =
   | { type: 'component_ready'; ts: number; component: string; kind: ComponentKind; startupMs: number; address?: string }
   | { type: 'dependency_exited'; ts: number; component: string; code: number | null; signal: string | null }
   | { type: 'backend_down'; ts: number; replica: string; reason: string }
+  | { type: 'fault_added'; ts: number; target: string; fault: string; kind: string; description: string }
+  | { type: 'fault_removed'; ts: number; target: string; fault: string }
+  | { type: 'faults_reset'; ts: number }
   | { type: 'simulation_ready'; ts: number; startupMs: number }
   | { type: 'simulation_stopping'; ts: number; reason: string }
   | { type: 'simulation_stopped'; ts: number };
@@ -32,6 +35,12 @@ export function describeEvent(e: SimEvent): string {
       return `${e.component}: ready in ${Math.round(e.startupMs)}ms${e.address ? ` on ${e.address}` : ''}`;
     case 'dependency_exited':
       return `${e.component}: exited unexpectedly (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`;
+    case 'fault_added':
+      return `${e.target}: fault ${e.fault} added (${e.description})`;
+    case 'fault_removed':
+      return `${e.target}: fault ${e.fault} removed`;
+    case 'faults_reset':
+      return 'every fault removed';
     case 'backend_down':
       return `load balancer: ${e.replica} marked down (${e.reason})`;
     case 'simulation_ready':

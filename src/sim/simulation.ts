@@ -7,6 +7,9 @@ import type { Endpoints, RunningTopology, Runtime, RuntimeEvents } from '../runt
 import type { LogLine } from '../services/log-lines.ts';
 import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
+import { AgentupError } from '../errors.ts';
+import { ToxiproxyClient } from '../proxy/client.ts';
+import { DependencyFaults, type FaultHandle } from './dependency-faults.ts';
 import type { SimEvent } from './events.ts';
 
 export interface StartSimulationOptions {
@@ -39,6 +42,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   readonly #logs: LogLine[] = [];
   readonly #logLimit: number;
   #topology: RunningTopology | null = null;
+  #faultClient: ToxiproxyClient | null = null;
+  readonly #dependencies = new Map<string, DependencyFaults>();
   #stopped: Promise<void> | null = null;
   /** Masks secret values in anything printed. */
   redact: Redactor = createRedactor([]);
@@ -57,6 +62,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   attach(topology: RunningTopology): void {
     this.#topology = topology;
     this.redact = createRedactor(topology.plan.secrets);
+    this.#faultClient = new ToxiproxyClient(topology.endpoints().faultProxy.url);
   }
 
   /** @internal */
@@ -103,6 +109,42 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     return this.#running().replicaControl(id);
   }
 
+  /**
+   * Faults between the service and one dependency, by its proxy name
+   * (`redis`, `postgres`, an upstream or a mock API).
+   */
+  dependency(name: string): DependencyFaults {
+    let faults = this.#dependencies.get(name);
+    if (!faults) {
+      const known = this.#running().plan.proxies.map((p) => p.name);
+      if (!known.includes(name)) {
+        throw new AgentupError(`no dependency named ${JSON.stringify(name)} in ${this.name}`, { hint: `dependencies behind the fault proxy: ${known.join(', ') || '(none)'}` });
+      }
+      faults = new DependencyFaults(name, this.#faultClient!, (e) => this.record(e));
+      this.#dependencies.set(name, faults);
+    }
+    return faults;
+  }
+
+  /** Removes every toxic and brings every dependency back up. */
+  async resetFaults(): Promise<void> {
+    await this.#faultClient?.reset();
+    this.record({ type: 'faults_reset', ts: Date.now() });
+  }
+
+  /**
+   * Runs `body` with a fault in effect and always removes it afterwards, even
+   * when `body` throws: `await sim.withFault(() => sim.dependency('redis').latency(500), async () => {...})`.
+   */
+  async withFault<T>(fault: Promise<FaultHandle> | (() => Promise<FaultHandle>), body: () => Promise<T>): Promise<T> {
+    const handle = await (typeof fault === 'function' ? fault() : fault);
+    try {
+      return await body();
+    } finally {
+      await handle.remove();
+    }
+  }
+
   #replicaIdAt(index: number): string {
     const service = Object.keys(this.environment.services)[0]!;
     return `${service}-${index}`;
@@ -117,6 +159,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   stop(reason = 'stopped'): Promise<void> {
     this.#stopped ??= (async () => {
       this.record({ type: 'simulation_stopping', ts: Date.now(), reason });
+      this.#faultClient?.close();
       await this.#topology?.stop(reason);
       this.record({ type: 'simulation_stopped', ts: Date.now() });
     })();
