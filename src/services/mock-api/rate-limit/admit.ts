@@ -1,3 +1,4 @@
+import { compileBody } from '../compile.ts';
 import type { Exchange, MockApiEngine } from '../engine.ts';
 import { requestTokenCost } from '../openai.ts';
 import type { Done } from '../respond.ts';
