@@ -1,5 +1,5 @@
 import { describeEvent, type SimEvent } from '../../sim/events.ts';
-import { startSimulation, type Simulation } from '../../sim/simulation.ts';
+import type { Simulation } from '../../sim/simulation.ts';
 import type { Command } from '../main.ts';
 import { endpointJson, endpointTable } from '../output/endpoint-table.ts';
 import { runUntilSignal } from '../run-until-signal.ts';
@@ -39,6 +39,8 @@ export const upCommand: Command = {
     const info = json ? err : (s: string) => process.stdout.write(`${s}\n`);
     let ready = false;
     let sim: Simulation | null = null;
+    // Loaded here so `agentup validate` and `--help` do not pay for the runtime.
+    const { startSimulation } = await import('../../sim/simulation.ts');
     return runUntilSignal({
       start: async () => {
         sim = await startSimulation(file, {
