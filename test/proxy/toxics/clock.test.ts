@@ -17,8 +17,10 @@ describe('toxic clock', { timeout: 20_000 }, () => {
   it('releases every item when deadlines sit right at the edge of "now" (regression: stalled queue)', async () => {
     const released: number[] = [];
     let ended = false;
+    const dueOf = new Map<unknown, number>();
     const queue = new TimedQueue(
-      () => nowMs() + 0.021, // just past the 0.02 ms threshold: the racy case
+      // Each head is due just past the 0.02 ms threshold: the racy case.
+      (head) => dueOf.get(head) ?? (dueOf.set(head, nowMs() + 0.021), dueOf.get(head)!),
       (head) => {
         released.push(head.data[0]!);
         return null;
