@@ -1,0 +1,275 @@
+/**
+ * The open-model generator: sends request k at its scheduled time whatever
+ * the service does, and measures latency from that intended time (so a
+ * stall of the service or of this event loop shows up in the figures instead
+ * of quietly lowering the load: no coordinated omission). Runs the same in a
+ * worker thread or inline; it owns an undici Pool with one keep-alive
+ * connection per allowed in-flight request, so undici never queues.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import { AgentupError } from '../../errors.ts';
+import { SeededRandom } from '../../proxy/random.ts';
+import { errorKind, LoadTimeoutError } from './error-kind.ts';
+import type { InlineOnly, NormalisedLoad } from './options.ts';
+import { Recorder } from './recorder.ts';
+import { Schedule } from './schedule.ts';
+import type { BodyGenerator, LoadResult, LoadSecond, LoadSnapshot } from './types.ts';
+
+type Body = string | Uint8Array | Buffer;
+
+class Exchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  sentAtMs = 0;
+  abort: ((err?: Error) => void) | null = null;
+  constructor(readonly engine: LoadEngine, readonly intendedMs: number) {}
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+  onHeaders(status: number): boolean {
+    this.status = status;
+    return true;
+  }
+  onData(): boolean {
+    return true;
+  }
+  onComplete(): void {
+    this.engine.settle(this, null);
+  }
+  onError(err: Error): void {
+    this.engine.settle(this, err);
+  }
+}
+
+export class LoadEngine {
+  readonly #load: NormalisedLoad;
+  readonly #schedule: Schedule;
+  readonly #recorder: Recorder;
+  readonly #pool: Pool;
+  readonly #isOk: (status: number) => boolean;
+  readonly #inFlight = new Set<Exchange>();
+  readonly #gap: () => number;
+  readonly #body: (i: number) => { body: Body | undefined; headers: Record<string, string> };
+  readonly #plannedEndMs: number;
+  #t0 = 0;
+  #startedAt = 0;
+  #position = 0;
+  #index = 0;
+  #sendEndMs: number | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #timerAtMs = Infinity;
+  #secondTimer: NodeJS.Timeout | null = null;
+  #sweeper: NodeJS.Timeout | null = null;
+  #finish: ((result: LoadResult) => void) | null = null;
+  #fail: ((err: unknown) => void) | null = null;
+  #stoppedEarly = false;
+  #lastSendMs = 0;
+
+  constructor(load: NormalisedLoad, inline: InlineOnly & { bodyGenerator?: BodyGenerator }, onTick: (second: LoadSecond) => void) {
+    this.#load = load;
+    this.#schedule = new Schedule(load.segments);
+    this.#plannedEndMs = this.#schedule.endMs;
+    this.#recorder = new Recorder((ms) => this.#schedule.rateAt(ms), onTick);
+    const random = new SeededRandom(load.seed);
+    const arrivals = random.stream('arrival');
+    this.#gap = load.arrival === 'poisson' ? () => -Math.log(1 - arrivals()) : () => 1;
+    this.#position = load.arrival === 'poisson' ? this.#gap() : 0;
+    const expected = load.expectStatus && new Set(load.expectStatus);
+    this.#isOk = inline.statusPredicate ?? (expected ? (s) => expected.has(s) : (s) => s >= 200 && s < 400);
+    this.#body = bodyMaker(load, inline.bodyGenerator, random.stream('body'));
+    this.#pool = new Pool(load.origin, {
+      connections: load.maxInFlight,
+      pipelining: 1,
+      connectTimeout: load.timeoutMs,
+      headersTimeout: load.timeoutMs,
+      bodyTimeout: load.timeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  #now(): number {
+    return performance.now() - this.#t0;
+  }
+
+  run(): Promise<LoadResult> {
+    return new Promise<LoadResult>((resolve, reject) => {
+      this.#finish = resolve;
+      this.#fail = reject;
+      this.#t0 = performance.now();
+      this.#startedAt = Date.now();
+      const sweepMs = Math.min(100, Math.max(5, Math.round(this.#load.timeoutMs / 10)));
+      this.#sweeper = setInterval(() => this.#sweep(), sweepMs);
+      this.#armSecond();
+      this.#pump();
+    });
+  }
+
+  /** Closes seconds on time even when nothing happens in them. */
+  #armSecond(): void {
+    const now = this.#now();
+    this.#secondTimer = setTimeout(() => {
+      this.#recorder.roll(this.#now());
+      this.#armSecond();
+    }, Math.floor(now / 1000) * 1000 + 1000 - now + 1);
+  }
+
+  #pump = (): void => {
+    if (this.#sendEndMs !== null) return;
+    const now = this.#now();
+    const due = this.#schedule.countAt(now);
+    const cap = this.#load.maxInFlight;
+    let dropped = 0;
+    try {
+      while (this.#position < due) {
+        const intendedMs = this.#schedule.timeOf(this.#position);
+        if (this.#inFlight.size < cap) this.#send(intendedMs);
+        else dropped++;
+        this.#index++;
+        this.#position += this.#gap();
+      }
+    } catch (err) {
+      this.#abortRun(err);
+      return;
+    }
+    if (dropped > 0) this.#recorder.recordDropped(dropped, now);
+    if (now >= this.#schedule.endMs) {
+      this.#sendEndMs = now;
+      this.#clearTimer();
+      this.#maybeFinish();
+      return;
+    }
+    const nextMs = Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs);
+    // Completions also pump, so a timer only matters when the service is quiet.
+    if (this.#timer === null || nextMs < this.#timerAtMs - 1) {
+      this.#clearTimer();
+      this.#timerAtMs = nextMs;
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.#pump();
+      }, Math.max(1, Math.round(nextMs - now)));
+    }
+  };
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #send(intendedMs: number): void {
+    const { body, headers } = this.#body(this.#index);
+    const exchange = new Exchange(this, intendedMs);
+    this.#inFlight.add(exchange);
+    exchange.sentAtMs = this.#now();
+    this.#lastSendMs = exchange.sentAtMs;
+    // A send the timer delivers just after the schedule's end still belongs to its last second.
+    this.#recorder.recordSent(Math.min(exchange.sentAtMs, this.#schedule.endMs - 0.001));
+    this.#pool.dispatch({ path: this.#load.path, method: this.#load.method as Dispatcher.HttpMethod, headers, body }, exchange);
+  }
+
+  /** @internal called by an Exchange when its request ends either way. */
+  settle(exchange: Exchange, err: Error | null): void {
+    if (!this.#inFlight.delete(exchange)) return;
+    const now = this.#now();
+    if (err) this.#recorder.recordError(errorKind(err), now);
+    else this.#recorder.recordResponse(exchange.status, this.#isOk(exchange.status), now - exchange.intendedMs, now);
+    if (this.#sendEndMs === null) this.#pump();
+    else this.#maybeFinish();
+  }
+
+  /** Aborts requests older than timeoutMs; the set is in send order, so it stops at the first young one. */
+  #sweep(): void {
+    const limit = this.#now() - this.#load.timeoutMs;
+    for (const exchange of this.#inFlight) {
+      if (exchange.sentAtMs > limit) break;
+      if (exchange.abort) exchange.abort(new LoadTimeoutError(`no answer within ${this.#load.timeoutMs}ms`));
+      else this.settle(exchange, new LoadTimeoutError(`not connected within ${this.#load.timeoutMs}ms`));
+    }
+  }
+
+  #maybeFinish(): void {
+    if (this.#inFlight.size > 0 || this.#sendEndMs === null || !this.#finish) return;
+    const finish = this.#finish;
+    this.#finish = null;
+    this.#cleanup();
+    const now = this.#now();
+    this.#recorder.finish(now);
+    const endMs = this.#schedule.endMs;
+    const sendDurationMs = Math.max(endMs, this.#lastSendMs);
+    const snap = this.snapshot();
+    const result: LoadResult = {
+      ...snap,
+      url: `${this.#load.origin}${this.#load.path}`,
+      method: this.#load.method,
+      path: this.#load.path,
+      thread: 'inline',
+      arrival: this.#load.arrival,
+      seed: this.#load.seed,
+      startedAt: this.#startedAt,
+      plannedDurationMs: this.#plannedEndMs,
+      sendDurationMs,
+      requestedRate: endMs > 0 ? round2((this.#schedule.total * 1000) / endMs) : 0,
+      achievedRate: sendDurationMs > 0 ? round2((snap.sent * 1000) / sendDurationMs) : 0,
+      stoppedEarly: this.#stoppedEarly,
+      seconds: this.#recorder.seconds,
+      histogram: this.#recorder.encodedHistogram(),
+    };
+    void this.#pool.close().then(() => finish(result), () => finish(result));
+  }
+
+  #cleanup(): void {
+    this.#clearTimer();
+    if (this.#secondTimer) clearTimeout(this.#secondTimer);
+    if (this.#sweeper) clearInterval(this.#sweeper);
+  }
+
+  #abortRun(err: unknown): void {
+    const fail = this.#fail;
+    this.#finish = null;
+    this.#sendEndMs ??= this.#now();
+    this.#cleanup();
+    void this.#pool.destroy().finally(() => fail?.(err));
+  }
+
+  stop(): void {
+    if (this.#sendEndMs !== null) return;
+    const now = this.#now();
+    this.#stoppedEarly = now < this.#plannedEndMs;
+    this.#schedule.endAt(now);
+    this.#pump();
+  }
+
+  setRate(rate: number): void {
+    if (this.#sendEndMs !== null) return;
+    this.#schedule.setRate(this.#now(), rate);
+    this.#clearTimer();
+    this.#pump();
+  }
+
+  snapshot(): LoadSnapshot {
+    const now = this.#sendEndMs ?? this.#now();
+    const scheduled = Math.ceil(this.#schedule.countAt(now));
+    return this.#recorder.snapshot(Math.round(this.#now()), this.#schedule.rateAt(now), scheduled, this.#inFlight.size);
+  }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function bodyMaker(load: NormalisedLoad, generator: BodyGenerator | undefined, random: () => number) {
+  const headers = load.headers;
+  if (load.body.kind === 'fixed') {
+    const fixed = typeof load.body.data === 'string' ? Buffer.from(load.body.data) : load.body.data;
+    return () => ({ body: fixed, headers });
+  }
+  if (!generator) return () => ({ body: undefined, headers });
+  const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+  const jsonHeaders = hasType ? headers : { ...headers, 'content-type': 'application/json' };
+  return (i: number) => {
+    let value: unknown;
+    try {
+      value = generator(i, random);
+    } catch (err) {
+      throw new AgentupError(`the load body generator threw for request ${i}: ${(err as Error).message}`, { hint: 'fix the body function', cause: err });
+    }
+    if (typeof value === 'string' || value instanceof Uint8Array) return { body: value, headers };
+    return { body: JSON.stringify(value), headers: jsonHeaders };
+  };
+}
