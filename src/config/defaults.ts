@@ -12,7 +12,16 @@ export const DEFAULTS = {
   redis: { maxmemoryPolicy: 'noeviction' },
   postgres: { maxConnections: 100, databases: ['app'], user: 'postgres', password: 'postgres' },
   loadBalancer: { strategy: 'round_robin' },
+  faultProxy: { engine: 'auto', apiPort: 8474 },
+  toxic: { stream: 'downstream', toxicity: 1 },
 } as const;
+
+export const FAULT_PROXY_ENGINES = ['auto', 'agentup', 'toxiproxy'] as const;
+export const TOXIC_STREAMS = ['upstream', 'downstream'] as const;
+/** Hosts agentup will talk to: it only ever sends traffic to this machine. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'] as const;
+/** Names of services, apis and upstreams; depends_on and faults use them bare. */
+export const DEPENDENCY_NAME = /^[a-z][a-z0-9_-]*$/;
 
 export const RESTART_POLICIES = ['always', 'on_failure', 'never'] as const;
 export const LB_STRATEGIES = ['round_robin', 'least_connections'] as const;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULTS } from './defaults.ts';
+import { apis, faultProxy, faults, upstreams } from './normalise-proxy.ts';
 import { parseEnvReference, resolveEnvReference } from './references.ts';
 import { asMapping, asStrings, hasSection, readEnvFile, resolveEnvOnly, resolvePath, type LoadContext } from './semantic-context.ts';
 import { escapeTemplateText, partialRender, scanTemplate } from './template.ts';
@@ -142,5 +143,9 @@ export function normalise(ctx: LoadContext, file: string, fallbackName: string):
     redis: redis(ctx.raw),
     postgres: postgres(ctx),
     loadBalancer: loadBalancer(ctx.raw, services.map((s) => s.name)),
+    faultProxy: faultProxy(ctx.raw),
+    upstreams: upstreams(ctx.raw),
+    apis: apis(ctx),
+    faults: faults(ctx.raw),
   };
 }

@@ -2,11 +2,12 @@ import { didYouMean } from './did-you-mean.ts';
 import type { Environment } from './types.ts';
 
 /**
- * What `${section.field}` may name. `*` in a prefix stands for one name
- * (for sections keyed by name, such as a future `apis.<name>`). The planner
- * fills these in once ports are known; only `${env:...}` is resolved at load.
+ * What `${section.field}` may name. `*` in a prefix stands for one name of a
+ * section keyed by name (`apis.llm`); `noun` is what such a name is called.
+ * The planner fills these in once ports are known; only `${env:...}` is
+ * resolved at load. Addresses of apis and upstreams are those of their proxies.
  */
-export const REFERENCE_TABLE: ReadonlyArray<{ prefix: string; fields: readonly string[]; absentHint: string }> = [
+export const REFERENCE_TABLE: ReadonlyArray<{ prefix: string; fields: readonly string[]; absentHint: string; noun?: string }> = [
   { prefix: 'redis', fields: ['url', 'host', 'port'], absentHint: 'add `redis: {}` at the top level' },
   {
     prefix: 'postgres',
@@ -17,6 +18,18 @@ export const REFERENCE_TABLE: ReadonlyArray<{ prefix: string; fields: readonly s
     prefix: 'load_balancer',
     fields: ['url', 'host', 'port'],
     absentHint: 'add a load_balancer: section with `service:` naming the service it fronts',
+  },
+  {
+    prefix: 'apis.*',
+    noun: 'api',
+    fields: ['url', 'host', 'port'],
+    absentHint: 'add it under apis: with a fixture, e.g. apis: { llm: { fixture: fixtures/apis/openai.yaml } }',
+  },
+  {
+    prefix: 'upstreams.*',
+    noun: 'upstream',
+    fields: ['address', 'host', 'port', 'url'],
+    absentHint: 'add it under upstreams: with its address, e.g. upstreams: { payments: { address: 127.0.0.1:9000 } }',
   },
 ];
 
@@ -46,7 +59,7 @@ export function resolveEnvReference(ref: EnvReference, env: NodeJS.ProcessEnv): 
 }
 
 export interface ReferenceContext {
-  /** Prefixes that exist in this environment: `redis`, `postgres`, `load_balancer`. */
+  /** Prefixes that exist in this environment: `redis`, `postgres`, `load_balancer`, `apis.llm`, `upstreams.payments`. */
   present: ReadonlySet<string>;
   env: NodeJS.ProcessEnv;
   /** `env` where the value is needed at load time (paths, passwords). */
@@ -83,27 +96,51 @@ export function referenceProblem(ref: string, ctx: ReferenceContext): { message:
     };
   }
   if (!entry) {
-    const guess = didYouMean(ref, [...KNOWN_REFERENCES, 'env:NAME']);
+    const guess = didYouMean(ref, [...KNOWN_REFERENCES, ...namedReferences(ctx.present), 'env:NAME']);
     return {
       message: `has an unknown reference ${raw}${guess ? `; did you mean \${${guess}}?` : ''}`,
-      hint: `known references: ${REFERENCE_TABLE.map((r) => `\${${r.prefix}.${r.fields.join('|')}}`).join(' ')} \${env:NAME}; write $\${ for a literal \${`,
+      hint: `known references: ${REFERENCE_TABLE.map((r) => `\${${r.prefix.replace('*', '<name>')}.${r.fields.join('|')}}`).join(' ')} \${env:NAME}; write $\${ for a literal \${`,
     };
   }
   if (ctx.allowed === 'env') {
     return { message: `uses ${raw}, but only \${env:...} references can be used here`, hint: 'this value is needed before anything starts; use a literal or ${env:NAME}' };
   }
   if (!ctx.present.has(prefix)) {
+    if (entry.noun) return unknownName(entry, prefix, ref.slice(dot + 1), ctx.present);
     return { message: `uses ${raw}, but there is no ${prefix} in this environment`, hint: entry.absentHint };
   }
   return null;
 }
 
+/** `${apis.<name>.<field>}` for every named prefix present, as did-you-mean candidates. */
+function namedReferences(present: ReadonlySet<string>): string[] {
+  return REFERENCE_TABLE.filter((r) => r.noun).flatMap((r) =>
+    [...present].filter((p) => matchesPrefix(r.prefix, p)).flatMap((p) => r.fields.map((f) => `${p}.${f}`)),
+  );
+}
+
+/** `${apis.lm.url}` where only `llm` exists: name the section's names and guess one. */
+function unknownName(entry: (typeof REFERENCE_TABLE)[number], prefix: string, field: string, present: ReadonlySet<string>): { message: string; hint: string } {
+  const section = prefix.slice(0, prefix.indexOf('.'));
+  const name = prefix.slice(section.length + 1);
+  const names = [...present].filter((p) => matchesPrefix(entry.prefix, p)).map((p) => p.slice(section.length + 1));
+  const guess = didYouMean(name, names);
+  return {
+    message: `uses \${${prefix}.${field}}, but there is no ${entry.noun} named ${name}${guess ? `; did you mean \${${section}.${guess}.${field}}?` : ''}`,
+    hint: names.length ? `the ${entry.noun}s here are ${names.join(', ')}` : entry.absentHint,
+  };
+}
+
 /** The prefixes an environment provides, for referenceProblem. */
-export function presentSections(env: Pick<Environment, 'redis' | 'postgres' | 'loadBalancer'>): Set<string> {
+export function presentSections(
+  env: Pick<Environment, 'redis' | 'postgres' | 'loadBalancer'> & Partial<Pick<Environment, 'apis' | 'upstreams'>>,
+): Set<string> {
   const present = new Set<string>();
   if (env.redis) present.add('redis');
   if (env.postgres) present.add('postgres');
   if (env.loadBalancer) present.add('load_balancer');
+  for (const name of Object.keys(env.apis ?? {})) present.add(`apis.${name}`);
+  for (const name of Object.keys(env.upstreams ?? {})) present.add(`upstreams.${name}`);
   return present;
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULTS } from './defaults.ts';
 import { subject, type Problem } from './problems.ts';
+import { namesOf } from './proxy-values.ts';
 import { referenceProblem } from './references.ts';
 import {
   asMapping,
@@ -97,6 +98,7 @@ export function references(ctx: LoadContext): Problem[] {
   const present = new Set<string>();
   for (const section of ['redis', 'postgres']) if (hasSection(ctx.raw, section)) present.add(section);
   if (hasLoadBalancer(ctx.raw)) present.add('load_balancer');
+  for (const section of ['apis', 'upstreams'] as const) for (const name of namesOf(ctx.raw, section)) present.add(`${section}.${name}`);
   return ctx.collected.templates.flatMap(({ path: keyPath, value, refs }) => {
     const scanned = scanTemplate(value);
     if (scanned.error !== undefined) {

@@ -1,5 +1,6 @@
 import { RESERVED_SERVICE_NAMES } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { namesOf } from './proxy-values.ts';
 import { joinOr } from './schema-nodes.ts';
 import { asMapping, hasSection, servicesOf, type LoadContext } from './semantic-context.ts';
 import type { Problem } from './problems.ts';
@@ -22,23 +23,25 @@ export function reservedServiceNames(ctx: LoadContext): Problem[] {
 export function dependsOnTargets(ctx: LoadContext): Problem[] {
   const services = servicesOf(ctx.raw);
   const names = services.map(([name]) => name);
+  // apis and upstreams are named bare; dependencyNameClashes keeps every name unique.
+  const proxied = [...namesOf(ctx.raw, 'apis'), ...namesOf(ctx.raw, 'upstreams')];
   const problems: Problem[] = [];
   for (const [name, service] of services) {
     if (!Array.isArray(service.depends_on)) continue;
     service.depends_on.forEach((target, index) => {
-      if (typeof target !== 'string' || names.includes(target)) return;
+      if (typeof target !== 'string' || names.includes(target) || proxied.includes(target)) return;
       const path = ['services', name, 'depends_on', index];
       if ((BUILT_IN_DEPENDENCIES as readonly string[]).includes(target)) {
         if (hasSection(ctx.raw, target)) return;
         problems.push({ path, message: `services.${name}.depends_on names ${target}, but there is no ${target}: section`, hint: `add \`${target}: {}\` at the top level` });
         return;
       }
-      const candidates = [...names.filter((n) => n !== name), ...BUILT_IN_DEPENDENCIES.filter((d) => hasSection(ctx.raw, d))];
+      const candidates = [...names.filter((n) => n !== name), ...BUILT_IN_DEPENDENCIES.filter((d) => hasSection(ctx.raw, d)), ...proxied];
       const guess = didYouMean(target, candidates);
       problems.push({
         path,
         message: `services.${name}.depends_on names ${JSON.stringify(target)}, which is not a service${guess ? `; did you mean ${guess}?` : ''}`,
-        hint: candidates.length ? `depends_on can name ${joinOr(candidates)}` : 'depends_on names other services, redis or postgres',
+        hint: candidates.length ? `depends_on can name ${joinOr(candidates)}` : 'depends_on names other services, redis, postgres, apis or upstreams',
       });
     });
   }

@@ -1,5 +1,6 @@
 import { DEFAULTS, LB_STRATEGIES, REDIS_EVICTION_POLICIES, RESTART_POLICIES } from './defaults.ts';
 import type { NodeOf, SchemaNode } from './schema-nodes.ts';
+import { apisSection, faultProxySection, faultsSection, upstreamsSection } from './schema-proxy.ts';
 
 /**
  * The environment file format, in one place. The validator and
@@ -102,7 +103,7 @@ const service: NodeOf<'mapping'> = {
     startup_timeout: duration('Longest time from spawn to the first healthy probe.', DEFAULTS.startupTimeout),
     restart,
     memory_limit_mb: { kind: 'number', exclusiveMin: 0, example: 256, description: 'Memory limit per replica, in MiB.' },
-    depends_on: { kind: 'list', items: { kind: 'string', minLength: 1, example: 'redis' }, unique: true, label: 'a list of names', example: ['redis', 'postgres'], description: 'Services (or redis, postgres) started and healthy first.' },
+    depends_on: { kind: 'list', items: { kind: 'string', minLength: 1, example: 'redis' }, unique: true, label: 'a list of names', example: ['redis', 'postgres'], description: 'Services, redis, postgres, apis or upstreams (by name) started and healthy first.' },
   },
 };
 
@@ -171,11 +172,15 @@ export const SECTIONS: Record<string, SchemaNode> = {
   redis,
   postgres,
   load_balancer: loadBalancer,
+  fault_proxy: faultProxySection,
+  upstreams: upstreamsSection,
+  apis: apisSection,
+  faults: faultsSection,
 };
 
 export const ENVIRONMENT_SCHEMA: NodeOf<'mapping'> = {
   kind: 'mapping',
   required: ['services'],
   fields: SECTIONS,
-  description: 'An agentup environment: services, their dependencies and the load balancer in front.',
+  description: 'An agentup environment: services, their dependencies (redis, postgres, upstreams, mock apis) behind a fault proxy, and the load balancer in front.',
 };

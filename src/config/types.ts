@@ -51,7 +51,11 @@ export interface ServiceConfig {
   healthCheck: HealthCheck | null;
   restart: RestartPolicy;
   memoryLimitMb: number | null;
-  /** Names of other services or dependencies (`redis`, `postgres`, `apis.<name>`...). */
+  /**
+   * Names of other services or dependencies, all plain names: another service,
+   * `redis`, `postgres`, an api (`llm`) or an upstream (`payments`). Names are
+   * unique across services, apis and upstreams, so each one means one thing.
+   */
   dependsOn: string[];
   /** Max time from spawn to first healthy check. */
   startupTimeoutMs: number;
@@ -89,6 +93,64 @@ export interface LoadBalancerConfig {
   service: string;
 }
 
+export type FaultProxyEngine = 'auto' | 'agentup' | 'toxiproxy';
+
+/** How dependencies are faulted: `fault_proxy:`; always present, with defaults. */
+export interface FaultProxyConfig {
+  /**
+   * `toxiproxy` runs a real `toxiproxy-server` (or uses the one at `url`);
+   * `agentup` is the built-in Toxiproxy-compatible engine (src/proxy/);
+   * `auto` picks `toxiproxy` when toxiproxy-server is on PATH, else `agentup`.
+   * The loader turns `auto` with a `url` into `toxiproxy`, so `auto` here
+   * always means "look on PATH".
+   */
+  engine: FaultProxyEngine;
+  /**
+   * API base URL of an already running Toxiproxy-compatible server, without a
+   * trailing slash (`http://127.0.0.1:8474`); its host is 127.0.0.1, localhost
+   * or [::1]. Null: agentup starts the proxy itself.
+   */
+  url: string | null;
+  /**
+   * Fixed port for the API of the proxy agentup starts; null means 8474, or a
+   * free port when 8474 is taken. Always null when `url` is set.
+   */
+  port: number | null;
+}
+
+/** An extra TCP dependency (`upstreams.<name>`), reached through its own proxy. */
+export interface UpstreamConfig {
+  name: string;
+  /** Where the real dependency listens: `127.0.0.1` (localhost is read as that) or `::1`. */
+  host: string;
+  port: number;
+}
+
+/** A mock third-party HTTP API (`apis.<name>`), reached through its own proxy. */
+export interface ApiConfig {
+  name: string;
+  /** Absolute path of the fixture file (format: fixtures/apis/README.md); it existed at load. */
+  fixture: string;
+  /** Fixed port for the mock server itself (not its proxy); null for a free one. */
+  port: number | null;
+}
+
+export type ToxicStream = 'upstream' | 'downstream';
+
+/** One toxic, in Toxiproxy's JSON shape, so it can be POSTed to any Toxiproxy API as is. */
+export interface ToxicSpec {
+  /** As written, or Toxiproxy's default `<type>_<stream>`; unique per proxy. */
+  name: string;
+  /** A type from the fault proxy's registry (src/proxy/toxics/index.ts). */
+  type: string;
+  /** `downstream` (server to client, the default) or `upstream` (client to server). */
+  stream: ToxicStream;
+  /** Chance from 0 to 1 that a new connection gets this toxic; default 1. */
+  toxicity: number;
+  /** Every attribute of the type, in the registry's order; ones left out are 0. Whole numbers >= 0. */
+  attributes: Record<string, number>;
+}
+
 /** Where a value sits in the source, for errors that point at the file. */
 export interface SourcePosition {
   file: string;
@@ -106,6 +168,16 @@ export interface Environment {
   redis: RedisConfig | null;
   postgres: PostgresConfig | null;
   loadBalancer: LoadBalancerConfig | null;
+  faultProxy: FaultProxyConfig;
+  /** By name, in file order; `{}` when there is no `upstreams:` section. */
+  upstreams: Record<string, UpstreamConfig>;
+  /** By name, in file order; `{}` when there is no `apis:` section. */
+  apis: Record<string, ApiConfig>;
+  /**
+   * Toxics present from the start, keyed by proxy name: `redis`, `postgres`,
+   * an upstream or an api name (each key names one that exists); `{}` when none.
+   */
+  faults: Record<string, ToxicSpec[]>;
   /** Positions of every key path (`services.triage.replicas`), for later errors. */
   positions: Map<string, SourcePosition>;
 }
