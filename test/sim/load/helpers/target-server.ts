@@ -31,6 +31,7 @@ export async function startTargetServer(options: { recordBodies?: boolean } = {}
         if (!res.destroyed) res.writeHead(status, { 'content-type': 'text/plain' }).end('ok\n');
       };
       if (url.pathname === '/hang') return; // never answers: for timeouts
+      if (url.pathname === '/reset') return req.socket.destroy();
       if (delayMs > 0) setTimeout(answer, delayMs);
       else answer();
     });
