@@ -7,4 +7,5 @@ export { ENVIRONMENT_SCHEMA, SECTIONS } from './schema.ts';
 export { environmentJsonSchemaText } from './json-schema.ts';
 export { parseEnvFile } from './env-file.ts';
 export { ConfigError, formatDiagnostic, type Diagnostic } from './diagnostics.ts';
+export { summariseEnvironment, summaryFacts } from './summary.ts';
 export type * from './types.ts';

@@ -95,11 +95,20 @@ export function referenceProblem(ref: string, ctx: ReferenceContext): { message:
       hint: `write \${env:${ref}} to read it from your environment now, or $${raw} to leave it to the shell`,
     };
   }
+  const section = dot > 0 ? REFERENCE_TABLE.find((r) => matchesPrefix(r.prefix, prefix)) : undefined;
+  if (!entry && section) {
+    // The section is right and only the field is wrong: suggest among its fields.
+    const guess = didYouMean(ref.slice(dot + 1), section.fields);
+    return {
+      message: `has an unknown reference ${raw}; ${guess ? `did you mean \${${prefix}.${guess}}?` : `the fields of ${prefix} are ${section.fields.join(', ')}`}`,
+      hint: knownReferencesHint(),
+    };
+  }
   if (!entry) {
     const guess = didYouMean(ref, [...KNOWN_REFERENCES, ...namedReferences(ctx.present), 'env:NAME']);
     return {
       message: `has an unknown reference ${raw}${guess ? `; did you mean \${${guess}}?` : ''}`,
-      hint: `known references: ${REFERENCE_TABLE.map((r) => `\${${r.prefix.replace('*', '<name>')}.${r.fields.join('|')}}`).join(' ')} \${env:NAME}; write $\${ for a literal \${`,
+      hint: knownReferencesHint(),
     };
   }
   if (ctx.allowed === 'env') {
@@ -110,6 +119,11 @@ export function referenceProblem(ref: string, ctx: ReferenceContext): { message:
     return { message: `uses ${raw}, but there is no ${prefix} in this environment`, hint: entry.absentHint };
   }
   return null;
+}
+
+function knownReferencesHint(): string {
+  const forms = REFERENCE_TABLE.map((r) => `\${${r.prefix.replace('*', '<name>')}.${r.fields.join('|')}}`);
+  return `known references: ${forms.join(' ')} \${env:NAME}; write $\${ for a literal \${`;
 }
 
 /** `${apis.<name>.<field>}` for every named prefix present, as did-you-mean candidates. */

@@ -6,6 +6,7 @@ import type { Problem } from '../../src/config/problems.ts';
 import type { SchemaNode } from '../../src/config/schema-nodes.ts';
 import { emptyCollected, validateNode } from '../../src/config/validate-schema.ts';
 import { SCHEMA_FILE } from '../../src/config/write-schema.ts';
+import { toxicKinds } from '../../src/proxy/toxics/index.ts';
 
 describe('environments/schema.json', () => {
   it('is exactly what the schema table generates (run `npx tsx src/config/write-schema.ts`)', () => {
@@ -25,6 +26,24 @@ describe('environments/schema.json', () => {
     expect(service.required).toEqual(['command']);
     expect(service.properties.replicas).toMatchObject({ type: 'integer', minimum: 1, default: 1 });
     expect(schema.properties.redis.properties.port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
+  });
+
+  it('lists the toxic types of the fault proxy registry and every new key with a description', () => {
+    const schema = JSON.parse(environmentJsonSchemaText());
+    const toxic = schema.properties.faults.additionalProperties.items;
+    expect(toxic.properties.type.enum).toEqual(toxicKinds.map((k) => k.type));
+    expect(toxic.required).toEqual(['type']);
+    expect(toxic.properties.attributes.additionalProperties).toMatchObject({ type: 'integer', minimum: 0 });
+    for (const kind of toxicKinds) for (const a of kind.attributes) expect(toxic.properties.attributes.description).toContain(a.name);
+    const described = {
+      fault_proxy: schema.properties.fault_proxy.properties,
+      upstream: schema.properties.upstreams.additionalProperties.properties,
+      api: schema.properties.apis.additionalProperties.properties,
+      toxic: toxic.properties,
+    };
+    for (const [where, fields] of Object.entries<Record<string, { description?: string }>>(described)) {
+      for (const [key, field] of Object.entries(fields)) expect(field.description, `${where}.${key}`).toBeTruthy();
+    }
   });
 
   it('turns one new table entry into both a JSON Schema and validation', () => {

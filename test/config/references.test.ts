@@ -30,11 +30,34 @@ describe('references', () => {
     expect(referenceProblem('redis.url', { ...ctx, allowed: 'env' })?.message).toMatch(/only \$\{env:\.\.\.\} references/);
   });
 
+  it('knows named references for each api and upstream, with did-you-mean on the name', () => {
+    const ctx = { present: new Set(['apis.llm', 'apis.sentiment', 'upstreams.payments']), env: {}, allowed: 'all' as const };
+    for (const ref of ['apis.llm.url', 'apis.llm.host', 'apis.sentiment.port', 'upstreams.payments.address', 'upstreams.payments.host', 'upstreams.payments.port', 'upstreams.payments.url']) {
+      expect(referenceProblem(ref, ctx), ref).toBeNull();
+    }
+    expect(referenceProblem('apis.lm.url', ctx)).toEqual({
+      message: 'uses ${apis.lm.url}, but there is no api named lm; did you mean ${apis.llm.url}?',
+      hint: 'the apis here are llm, sentiment',
+    });
+    expect(referenceProblem('upstreams.x.address', { ...ctx, present: new Set() })?.hint).toMatch(/^add it under upstreams:/);
+    expect(referenceProblem('apis.llm.address', ctx)?.message).toBe('has an unknown reference ${apis.llm.address}; the fields of apis.llm are url, host, port');
+    expect(referenceProblem('apis.llm.prot', ctx)?.message).toBe('has an unknown reference ${apis.llm.prot}; did you mean ${apis.llm.port}?');
+    expect(referenceProblem('api.llm.url', ctx)?.message).toBe('has an unknown reference ${api.llm.url}; did you mean ${apis.llm.url}?');
+    expect(referenceProblem('upstreams.payments.url', { ...ctx, allowed: 'env' })?.message).toMatch(/only \$\{env:\.\.\.\} references/);
+  });
+
   it('answers for a loaded environment, for the planner', () => {
     const e = loadEnvironmentFromObject({ services: { api: { command: 'x' } }, redis: {} }, { env: {} });
     expect(isKnownReference('redis.url', e)).toBe(true);
     expect(isKnownReference('load_balancer.url', e)).toBe(true);
     expect(isKnownReference('postgres.url', e)).toBe(false);
     expect(isKnownReference('redis.nope', e)).toBe(false);
+    const withApis = loadEnvironmentFromObject(
+      { services: { api: { command: 'x' } }, upstreams: { pay: { address: '127.0.0.1:9100' } } },
+      { env: {} },
+    );
+    expect(isKnownReference('upstreams.pay.url', withApis)).toBe(true);
+    expect(isKnownReference('upstreams.payy.url', withApis)).toBe(false);
+    expect(isKnownReference('apis.pay.url', withApis)).toBe(false);
   });
 });
