@@ -1,7 +1,7 @@
 import { findToxicKind } from '../proxy/toxics/index.ts';
 import { RESERVED_SERVICE_NAMES } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
-import type { Problem } from './problems.ts';
+import { subject, type Problem } from './problems.ts';
 import { isLoopbackHost, namesOf, proxyNames, splitAddress, toxicName } from './proxy-values.ts';
 import { joinOr } from './schema-nodes.ts';
 import { asMapping, hasSection, servicesOf, type LoadContext } from './semantic-context.ts';
@@ -68,6 +68,15 @@ export function upstreamAddresses(ctx: LoadContext): Problem[] {
     }
     if (parts.port < 1 || parts.port > 65535) {
       return [{ path, message: `upstreams.${name}.address must have a port from 1 to 65535, got ${parts.port}` }];
+    }
+    // The dependency already listens there, so agentup could not bind it (or would proxy to itself).
+    const taken = ctx.collected.ports.find((p) => p.port === parts.port);
+    if (taken) {
+      return [{
+        path,
+        message: `upstreams.${name}.address uses port ${parts.port}, which agentup binds for ${subject(taken.path)} (${ctx.where(taken.path)})`,
+        hint: `change ${subject(taken.path)}, or leave it out to get a free port`,
+      }];
     }
     return [];
   });
