@@ -68,7 +68,12 @@ export class LbBackend {
   #idle: BackendConn[] = [];
   #all = new Set<BackendConn>();
 
-  constructor(readonly address: BackendAddress) {}
+  /** The header line added to every response this replica answers, with the head's closing CRLF. */
+  readonly replicaHeader: Buffer;
+
+  constructor(readonly address: BackendAddress) {
+    this.replicaHeader = Buffer.from(`x-agentup-replica: ${address.id}\r\n\r\n`, 'latin1');
+  }
 
   get usable(): boolean {
     return this.enabled && !this.down;

@@ -7,7 +7,7 @@
  */
 import type net from 'node:net';
 import { BodyCursor, hasToken, parseHead, requestFraming, type MessageHead } from './lb-http-parse.ts';
-import { Exchange, HOP_BY_HOP } from './lb-exchange.ts';
+import { Exchange } from './lb-exchange.ts';
 import type { LbBackend } from './lb-backend.ts';
 
 export interface LbContext {
@@ -61,8 +61,9 @@ export class ClientConn {
           return this.#reject(tooLarge ? 431 : 400, (err as Error).message);
         }
         if (head === null) return;
+        const raw = this.#buf.subarray(0, head.length);
         this.#buf = this.#buf.subarray(head.length);
-        this.#startRequest(head);
+        this.#startRequest(head, raw);
         continue;
       }
       if (this.#phase === 'body') {
@@ -80,7 +81,7 @@ export class ClientConn {
     }
   }
 
-  #startRequest(head: MessageHead): void {
+  #startRequest(head: MessageHead, raw: Buffer): void {
     const [method, target, version] = head.startLine.split(' ');
     if (!method || !target || !version || !version.startsWith('HTTP/1.')) return this.#reject(400, 'malformed request line');
     let framing;
@@ -89,10 +90,10 @@ export class ClientConn {
     } catch (err) {
       return this.#reject(400, (err as Error).message);
     }
-    const connection = head.headers.get('connection');
+    const connection = head.connection;
     const http10 = version === 'HTTP/1.0';
     const closeAfter = http10 ? !hasToken(connection, 'keep-alive') : hasToken(connection, 'close');
-    const upgrade = head.headers.has('upgrade') && hasToken(connection, 'upgrade');
+    const upgrade = head.upgrade !== undefined && hasToken(connection, 'upgrade');
     const hasBody = framing.kind !== 'none';
     this.#body = hasBody ? new BodyCursor(framing) : null;
     this.#phase = hasBody ? 'body' : 'response';
@@ -103,17 +104,11 @@ export class ClientConn {
       const who = this.ctx.service ? ` of ${this.ctx.service}` : '';
       return this.sendError(503, { error: `no healthy replica${who}` });
     }
-    let out = `${head.startLine}\r\n`;
-    let xff = '';
-    for (let i = 0; i < head.lines.length; i++) {
-      const name = head.names[i]!;
-      if (name === 'x-forwarded-for') xff = head.headers.get(name)!;
-      else if (!HOP_BY_HOP.has(name)) out += `${head.lines[i]}\r\n`;
-    }
+    // The head goes out as received plus one X-Forwarded-For line; a client's own
+    // X-Forwarded-For stays, and repeated lines read as one comma-joined list.
     const peer = this.socket.remoteAddress ?? '127.0.0.1';
-    out += `x-forwarded-for: ${xff ? `${xff}, ${peer}` : peer}\r\n`;
-    if (upgrade) out += `connection: upgrade\r\nupgrade: ${head.headers.get('upgrade')}\r\n`;
-    const req = { method, head: Buffer.from(`${out}\r\n`, 'latin1'), hasBody, upgrade, closeAfter, http10 };
+    const xff = Buffer.from(`x-forwarded-for: ${peer}\r\n\r\n`, 'latin1');
+    const req = { method, head: Buffer.concat([raw.subarray(0, raw.length - 2), xff]), hasBody, upgrade, closeAfter, http10 };
     this.#exchange = new Exchange(this, backend, req);
   }
 

@@ -3,7 +3,7 @@
  * pooled replica connection, relays the response bytes back, and decides
  * what a failure means (mark down, retry once, or 502).
  */
-import { BodyCursor, hasToken, parseHead, responseFraming } from './lb-http-parse.ts';
+import { BodyCursor, hasToken, parseHead, responseFraming, type BodyFraming } from './lb-http-parse.ts';
 import type { BackendConn, ConnUser, LbBackend } from './lb-backend.ts';
 import type { ClientConn } from './lb-connection.ts';
 
@@ -19,8 +19,6 @@ export interface OutRequest {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
-// Hop-by-hop headers the proxy answers for itself on each side.
-export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
 
 function reasonOf(err: NodeJS.ErrnoException | null): string {
   if (err === null || err.code === 'ECONNRESET') return 'connection reset';
@@ -120,40 +118,46 @@ export class Exchange implements ConnUser {
         head = parseHead(this.#respBuf);
       } catch {
         this.#reuse = false;
-        this.#gotBytes = false;
         this.#fail(new Error('malformed response'));
         return EMPTY;
       }
       if (head === null) return EMPTY;
       const status = Number(head.startLine.slice(9, 12));
+      if (!head.startLine.startsWith('HTTP/1.') || !(status >= 100)) {
+        this.#reuse = false;
+        this.#fail(new Error('malformed response'));
+        return EMPTY;
+      }
       const rest = this.#respBuf.subarray(head.length);
-      this.#respBuf = EMPTY;
+      const raw = this.#respBuf.subarray(0, head.length);
       if (status >= 100 && status < 200 && !(status === 101 && this.req.upgrade)) {
-        this.#toClient(Buffer.from(`${head.startLine}\r\n${head.lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1'));
+        this.#toClient(raw);
         this.#respBuf = rest;
         continue;
       }
+      this.#respBuf = EMPTY;
       this.#status = status;
-      let out = `${head.startLine}\r\n`;
-      for (let i = 0; i < head.lines.length; i++) if (!HOP_BY_HOP.has(head.names[i]!)) out += `${head.lines[i]}\r\n`;
-      out += `x-agentup-replica: ${this.#backend.address.id}\r\n`;
+      // Forwarded as received, plus who answered (and `connection: close` when we will close).
+      const extra = `x-agentup-replica: ${this.#backend.address.id}\r\n`;
       if (status === 101) {
-        out += `connection: upgrade\r\nupgrade: ${head.headers.get('upgrade') ?? ''}\r\n\r\n`;
-        this.client.socket.write(Buffer.from(out, 'latin1'));
+        this.#toClient(Buffer.concat([raw.subarray(0, raw.length - 2), this.#backend.replicaHeader]));
         this.#startTunnel(rest);
         return EMPTY;
       }
-      let framing;
+      let framing: BodyFraming;
       try {
         framing = responseFraming(head, status, this.req.method);
       } catch {
-        framing = { kind: 'close' } as const;
+        framing = { kind: 'close' };
       }
-      if (framing.kind === 'close') this.#closeClient = true;
-      if (framing.kind === 'close' || hasToken(head.headers.get('connection'), 'close')) this.#reuse = false;
-      if (this.#closeClient) out += 'connection: close\r\n';
-      else if (this.req.http10) out += 'connection: keep-alive\r\n';
-      this.#toClient(Buffer.from(`${out}\r\n`, 'latin1'));
+      const replicaCloses = hasToken(head.connection, 'close');
+      if (framing.kind === 'close' || replicaCloses) {
+        this.#reuse = false;
+        // The client sees the replica's `connection: close` and will not reuse its connection either.
+        this.#closeClient = true;
+      }
+      const tail = this.#closeClient && !replicaCloses ? Buffer.from(`${extra}connection: close\r\n\r\n`, 'latin1') : this.#backend.replicaHeader;
+      this.#toClient(Buffer.concat([raw.subarray(0, raw.length - 2), tail]));
       this.#cursor = new BodyCursor(framing);
       return rest;
     }

@@ -7,20 +7,28 @@
 export interface MessageHead {
   /** `GET /x HTTP/1.1` or `HTTP/1.1 200 OK`. */
   startLine: string;
-  /** Header lines as received, `Name: value`. */
-  lines: string[];
-  /** Lower-cased name of each line in `lines`. */
-  names: string[];
-  /** Lower-cased names to trimmed values; repeated headers joined with `, `. */
-  headers: Map<string, string>;
-  /** Bytes of the head including the blank line. */
+  /** Bytes of the head including the blank line; the head is forwarded as these bytes. */
   length: number;
+  /** The few headers the proxy acts on, trimmed; repeats joined with `, `. */
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  connection: string | undefined;
+  upgrade: string | undefined;
 }
 
 export const MAX_HEAD_BYTES = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-/** The head at the start of `buf`, null while incomplete; throws on garbage or an oversized head. */
+function join(prev: string | undefined, value: string): string {
+  return prev === undefined ? value : `${prev}, ${value}`;
+}
+
+/**
+ * The head at the start of `buf`, null while incomplete; throws on garbage or
+ * an oversized head. Heads are forwarded verbatim, so only the headers that
+ * decide framing and connection handling are read (names are matched by
+ * length first: this runs once per request and per response).
+ */
 export function parseHead(buf: Buffer): MessageHead | null {
   const end = buf.indexOf(CRLFCRLF);
   if (end === -1) {
@@ -28,26 +36,38 @@ export function parseHead(buf: Buffer): MessageHead | null {
     return null;
   }
   const text = buf.toString('latin1', 0, end);
-  const lines = text.split('\r\n');
-  const startLine = lines.shift()!;
-  const headers = new Map<string, string>();
-  const names: string[] = [];
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`malformed header line ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    names.push(name);
-    const prev = headers.get(name);
-    headers.set(name, prev === undefined ? value : `${prev}, ${value}`);
+  let pos = text.indexOf('\r\n');
+  const head: MessageHead = {
+    startLine: pos === -1 ? text : text.slice(0, pos),
+    length: end + 4,
+    contentLength: undefined,
+    transferEncoding: undefined,
+    connection: undefined,
+    upgrade: undefined,
+  };
+  while (pos !== -1) {
+    const start = pos + 2;
+    const next = text.indexOf('\r\n', start);
+    const lineEnd = next === -1 ? text.length : next;
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= lineEnd) throw new Error(`malformed header line ${JSON.stringify(text.slice(start, Math.min(lineEnd, start + 80)))}`);
+    const n = colon - start;
+    if (n === 14 || n === 17 || n === 10 || n === 7) {
+      const name = text.slice(start, colon).toLowerCase();
+      if (name === 'content-length') head.contentLength = join(head.contentLength, text.slice(colon + 1, lineEnd).trim());
+      else if (name === 'transfer-encoding') head.transferEncoding = join(head.transferEncoding, text.slice(colon + 1, lineEnd).trim());
+      else if (name === 'connection') head.connection = join(head.connection, text.slice(colon + 1, lineEnd).trim());
+      else if (name === 'upgrade') head.upgrade = join(head.upgrade, text.slice(colon + 1, lineEnd).trim());
+    }
+    pos = next;
   }
-  return { startLine, lines, names, headers, length: end + 4 };
+  return head;
 }
 
 export type BodyFraming = { kind: 'none' } | { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'close' };
 
 function contentLength(head: MessageHead): number | null {
-  const raw = head.headers.get('content-length');
+  const raw = head.contentLength;
   if (raw === undefined) return null;
   // Repeated identical values (`5, 5`) are allowed by RFC 9110; differing ones are not.
   const values = new Set(raw.split(',').map((v) => v.trim()));
@@ -57,7 +77,7 @@ function contentLength(head: MessageHead): number | null {
 }
 
 function isChunked(head: MessageHead): boolean {
-  return /(?:^|,)\s*chunked\s*$/i.test(head.headers.get('transfer-encoding') ?? '');
+  return head.transferEncoding !== undefined && /(?:^|,)\s*chunked\s*$/i.test(head.transferEncoding);
 }
 
 export function requestFraming(head: MessageHead): BodyFraming {
