@@ -33,6 +33,8 @@ export class Exchange implements ConnUser {
   #gotBytes = false;
   #respBuf: Buffer = EMPTY;
   #cursor: BodyCursor | null = null;
+  /** The rewritten response head, sent together with the first body bytes. */
+  #pendingHead: Buffer | null = null;
   #status = 0;
   #reuse = true;
   #done = false;
@@ -83,17 +85,6 @@ export class Exchange implements ConnUser {
 
   onData(chunk: Buffer): void {
     if (this.#done && !this.#tunnel) return;
-    // Head and body of a small response leave in one writev instead of two writes.
-    const client = this.client.socket;
-    client.cork();
-    try {
-      this.#relay(chunk);
-    } finally {
-      client.uncork();
-    }
-  }
-
-  #relay(chunk: Buffer): void {
     this.#gotBytes = true;
     if (this.#tunnel) return this.#toClient(chunk);
     if (this.#cursor === null) {
@@ -102,7 +93,13 @@ export class Exchange implements ConnUser {
       if (this.#cursor === null || this.#tunnel) return;
     }
     const { end, done } = this.#cursor.take(chunk);
-    if (end > 0) this.#toClient(end === chunk.length ? chunk : chunk.subarray(0, end));
+    const body = end === chunk.length ? chunk : chunk.subarray(0, end);
+    const head = this.#pendingHead;
+    // A small response's head and body leave in one write: one syscall, one packet.
+    if (head !== null) {
+      this.#pendingHead = null;
+      this.#toClient(end > 0 ? Buffer.concat([head, body]) : head);
+    } else if (end > 0) this.#toClient(body);
     if (done) {
       // Bytes past the end of the response: the replica broke framing; don't reuse it.
       if (end < chunk.length) this.#reuse = false;
@@ -157,7 +154,7 @@ export class Exchange implements ConnUser {
         this.#closeClient = true;
       }
       const tail = this.#closeClient && !replicaCloses ? Buffer.from(`${extra}connection: close\r\n\r\n`, 'latin1') : this.#backend.replicaHeader;
-      this.#toClient(Buffer.concat([raw.subarray(0, raw.length - 2), tail]));
+      this.#pendingHead = Buffer.concat([raw.subarray(0, raw.length - 2), tail]);
       this.#cursor = new BodyCursor(framing);
       return rest;
     }
