@@ -4,7 +4,7 @@
 // The two paths are measured in alternating short rounds and compared round by
 // round (median of the ratios), so other load on the machine hits both alike.
 // Usage: npm run bench:lb [-- --rounds 6 --round-ms 500 --concurrency 16 --latency-requests 500]
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -74,19 +74,26 @@ const replica = Replica.spawn({
   cwd: ROOT,
   env: { PATH: process.env.PATH ?? '', PORT: String(port), REPLICA_NAME: 'bench-1' },
 });
-const lbProc = spawn(process.execPath, [...process.execArgv, path.join(ROOT, 'bench/load-balancer-server.ts'), String(port)], {
-  cwd: ROOT,
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
+function startProxy(mode: 'lb' | 'pipe'): { proc: ChildProcess; port: Promise<number> } {
+  const proc = spawn(process.execPath, [...process.execArgv, path.join(ROOT, 'bench/load-balancer-server.ts'), String(port), mode], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const proxyPort = new Promise<number>((resolve) => readline.createInterface({ input: proc.stdout! }).once('line', (l) => resolve(Number(l))));
+  return { proc, port: proxyPort };
+}
+const lbProc = startProxy('lb');
+const pipeProc = startProxy('pipe');
 try {
   for (let i = 0; i < 200 && !(await probeHttp(port, '/healthz', 500)).ok; i++) await new Promise((r) => setTimeout(r, 25));
-  const lbPort = Number(await new Promise<string>((resolve) => readline.createInterface({ input: lbProc.stdout! }).once('line', resolve)));
   const direct = `http://127.0.0.1:${port}`;
-  const viaLb = `http://127.0.0.1:${lbPort}`;
+  const viaLb = `http://127.0.0.1:${await lbProc.port}`;
+  const viaPipe = `http://127.0.0.1:${await pipeProc.port}`;
   // Warm both paths (JIT, pools), then alternate so drift in machine load hits both alike.
   await throughput(direct, 500);
   await throughput(viaLb, 500);
-  const rps = { direct: [] as number[], lb: [] as number[], ratio: [] as number[] };
+  await throughput(viaPipe, 500);
+  const rps = { direct: [] as number[], lb: [] as number[], ratio: [] as number[], pipeRatio: [] as number[] };
   const hDirect = new LatencyHistogram();
   const hLb = new LatencyHistogram();
   for (let i = 0; i < rounds; i++) {
@@ -95,6 +102,7 @@ try {
     rps.direct.push(d);
     rps.lb.push(l);
     rps.ratio.push(l / d);
+    rps.pipeRatio.push((await throughput(viaPipe, roundMs)) / d);
     await latency(direct, latencyRequests, hDirect);
     await latency(viaLb, latencyRequests, hLb);
   }
@@ -112,6 +120,8 @@ try {
     loadBalancer: { rps: Math.round(median(rps.lb)), p50Ms: latLb.p50Ms, p99Ms: latLb.p99Ms },
     roundRatios: rps.ratio.map((r) => Number(r.toFixed(3))),
     throughputRatio: Number(ratio.toFixed(3)),
+    // Reference, same rounds: a raw TCP pipe that parses nothing.
+    rawTcpPipeThroughputRatio: Number(median(rps.pipeRatio).toFixed(3)),
     addedP50Ms: Number(addedP50Ms.toFixed(3)),
     addedP99Ms: Number((latLb.p99Ms - latDirect.p99Ms).toFixed(3)),
     targets: { minThroughputRatio: 0.7, maxAddedP50Ms: 0.3 },
@@ -120,7 +130,9 @@ try {
   console.log(JSON.stringify(result, null, 2));
   process.exitCode = result.pass.throughput && result.pass.latency ? 0 : 1;
 } finally {
-  lbProc.stdin!.end();
-  await new Promise((r) => lbProc.once('exit', r));
+  for (const { proc } of [lbProc, pipeProc]) {
+    proc.stdin!.end();
+    if (proc.exitCode === null) await new Promise((r) => proc.once('exit', r));
+  }
   await replica.stop(1000);
 }
