@@ -6,43 +6,16 @@
  */
 import { EventEmitter } from 'node:events';
 import { AgentupError, BugError } from '../errors.ts';
-import type { ServiceConfig } from '../config/types.ts';
 import { Replica, type ReplicaExit } from './replica.ts';
 import { watchMemory } from './oom-watch.ts';
 import { RestartBackoff } from './restart-backoff.ts';
-import { probeHttp, probeTcp, probeTarget, type ProbeResult } from './health-check.ts';
+import { runProbeLoop } from './replica-probe.ts';
 import type { LogLine } from './log-lines.ts';
 import type { ReplicaSnapshot, ReplicaStatus, SupervisorEvent, SupervisorEventMap } from './supervisor-events.ts';
+import type { ServiceSupervisorOptions } from './supervisor-options.ts';
 
 export type { ReplicaSnapshot, ReplicaStatus, SupervisorEvent, SupervisorEventMap } from './supervisor-events.ts';
-
-/** Whatever keeps track of process groups for the parent-death reaper. */
-export interface ProcessTracker {
-  trackGroup(pgid: number): void;
-  untrackGroup(pgid: number): void;
-}
-
-export type SupervisedService = Pick<
-  ServiceConfig,
-  'name' | 'cwd' | 'portEnv' | 'healthCheck' | 'restart' | 'memoryLimitMb' | 'startupTimeoutMs'
-> & { command: string | string[] };
-
-export interface ServiceSupervisorOptions {
-  service: SupervisedService;
-  /** One port per replica; the replica count is `ports.length`. A restart reuses the port. */
-  ports: number[];
-  /** Fully resolved env (no inheritance); the port env var is added per replica. */
-  env: Record<string, string> | ((index: number) => Record<string, string>);
-  /** SIGTERM-to-SIGKILL grace on stop. Default 3000. */
-  stopGraceMs?: number;
-  /** Readiness poll period until first healthy. Default 25. */
-  readyPollMs?: number;
-  /** RSS sampling period for memory_limit_mb. Default 200. */
-  memoryPollMs?: number;
-  /** Healthy this long before dying resets the backoff. Default 10000. */
-  backoffResetMs?: number;
-  tracker?: ProcessTracker;
-}
+export type { ProcessTracker, ServiceSupervisorOptions, SupervisedService } from './supervisor-options.ts';
 
 interface Slot {
   index: number;
@@ -61,8 +34,6 @@ interface Slot {
   /** Settles the first readiness of start(); null once settled. */
   startup: { resolve: () => void; reject: (err: Error) => void } | null;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class ServiceSupervisor extends EventEmitter<SupervisorEventMap> {
   readonly name: string;
@@ -255,57 +226,32 @@ export class ServiceSupervisor extends EventEmitter<SupervisorEventMap> {
     void this.#probeLoop(slot, replica);
   }
 
-  #probe(slot: Slot, timeoutMs: number): Promise<ProbeResult> {
-    const hc = this.#opts.service.healthCheck;
-    return hc ? probeHttp(slot.port, hc.path, timeoutMs) : probeTcp(slot.port, timeoutMs);
-  }
-
-  async #probeLoop(slot: Slot, replica: Replica): Promise<void> {
+  #probeLoop(slot: Slot, replica: Replica): Promise<void> {
     const svc = this.#opts.service;
-    const hc = svc.healthCheck;
-    const alive = (): boolean => slot.replica === replica && replica.running && !this.#stopping;
-    const t0 = replica.startedAt;
-    let last: ProbeResult = { ok: false, reason: 'no probe yet' };
-    for (;;) {
-      const elapsed = Date.now() - t0;
-      if (elapsed >= svc.startupTimeoutMs) {
-        const target = probeTarget(hc?.path ?? null, slot.port);
-        const msg = `${target} on ${slot.id} not ready after ${svc.startupTimeoutMs}ms (last probe: ${last.reason})`;
-        this.#failStartup(slot, new AgentupError(msg + formatLastLines(replica.lastLines(10)), {
+    return runProbeLoop({
+      id: slot.id,
+      port: slot.port,
+      healthCheck: svc.healthCheck,
+      startedAt: replica.startedAt,
+      startupTimeoutMs: svc.startupTimeoutMs,
+      readyPollMs: this.#opts.readyPollMs ?? 25,
+      alive: () => slot.replica === replica && replica.running && !this.#stopping,
+      onReady: () => {
+        slot.healthySince = Date.now();
+        if (slot.status === 'starting') slot.status = 'healthy';
+        this.#emit(slot, { type: 'replica_healthy', pid: replica.pid, port: slot.port, startupMs: slot.healthySince - replica.startedAt });
+        slot.startup?.resolve();
+        slot.startup = null;
+      },
+      onNotReady: (message) => {
+        const hc = svc.healthCheck;
+        this.#failStartup(slot, new AgentupError(message + formatLastLines(replica.lastLines(10)), {
           hint: `check that ${svc.name} listens on the port in $${svc.portEnv}${hc ? ` and answers GET ${hc.path} with 2xx or 3xx` : ''}, or give it a longer startup timeout`,
         }));
-        this.#markUnhealthy(slot, replica, msg, 0);
-        return;
-      }
-      last = await this.#probe(slot, Math.min(hc?.timeoutMs ?? 1000, svc.startupTimeoutMs - elapsed));
-      if (!alive()) return;
-      if (last.ok) break;
-      await sleep(this.#opts.readyPollMs ?? 25);
-      if (!alive()) return;
-    }
-    slot.healthySince = Date.now();
-    if (slot.status === 'starting') slot.status = 'healthy';
-    this.#emit(slot, { type: 'replica_healthy', pid: replica.pid, port: slot.port, startupMs: slot.healthySince - t0 });
-    slot.startup?.resolve();
-    slot.startup = null;
-    if (!hc) return;
-    let failures = 0;
-    for (;;) {
-      await sleep(hc.intervalMs);
-      if (!alive()) return;
-      const result = await this.#probe(slot, hc.timeoutMs);
-      if (!alive()) return;
-      if (result.ok) {
-        failures = 0;
-        continue;
-      }
-      if (Date.now() - t0 < hc.startPeriodMs) continue;
-      failures += 1;
-      if (failures >= hc.retries) {
-        this.#markUnhealthy(slot, replica, `${probeTarget(hc.path, slot.port)} failed ${failures} times: ${result.reason}`, failures);
-        return;
-      }
-    }
+        this.#markUnhealthy(slot, replica, message, 0);
+      },
+      onUnhealthy: (reason, failures) => this.#markUnhealthy(slot, replica, reason, failures),
+    });
   }
 
   /** Out of rotation, then killed like a failed liveness probe; the exit handler restarts it. */
