@@ -1,5 +1,5 @@
 import { BugError } from '../errors.ts';
-import type { Address, PlannedLoadBalancer, PlannedPostgres, PlannedRedis } from './types.ts';
+import type { Address, PlannedApi, PlannedLoadBalancer, PlannedPostgres, PlannedRedis, PlannedUpstream } from './types.ts';
 
 /**
  * The one place where a dependency's address is resolved for the service.
@@ -10,6 +10,8 @@ export interface AddressBook {
   redis?: PlannedRedis;
   postgres?: PlannedPostgres;
   loadBalancer?: PlannedLoadBalancer;
+  apis: Map<string, PlannedApi>;
+  upstreams: Map<string, PlannedUpstream>;
 }
 
 const hostPort = (a: Address): string => `${a.host}:${a.port}`;
@@ -48,6 +50,17 @@ export function resolveReference(ref: string, book: AddressBook): string {
     if (field === 'url') return `http://${hostPort(a)}`;
     if (field === 'host') return a.host;
     if (field === 'port') return String(a.port);
+  }
+  if (section === 'apis' || section === 'upstreams') {
+    // `apis.<name>.<field>`: the name sits between section and field.
+    const [, name, f] = ref.split('.') as [string, string, string];
+    const proxied = (section === 'apis' ? book.apis.get(name) : book.upstreams.get(name))?.proxy.listen;
+    if (proxied) {
+      if (f === 'host') return proxied.host;
+      if (f === 'port') return String(proxied.port);
+      if (f === 'address') return hostPort(proxied);
+      if (f === 'url') return section === 'apis' ? `http://${hostPort(proxied)}` : `tcp://${hostPort(proxied)}`;
+    }
   }
   // The loader rejects unknown references, so reaching here is our bug.
   throw new BugError(`reference \${${ref}} passed validation but cannot be resolved`);

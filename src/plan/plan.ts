@@ -7,21 +7,31 @@ import type {
   Address,
   Plan,
   PlannedComponent,
+  PlannedApi,
   PlannedLoadBalancer,
   PlannedPostgres,
   PlannedProxy,
   PlannedRedis,
   PlannedService,
+  PlannedUpstream,
   PortSlot,
 } from './types.ts';
 
 const LOOPBACK = '127.0.0.1';
 
+function addressOfUrl(url: string): Address {
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) };
+}
+
 /** Every port the plan needs; the runtime fills the free ones (`fixed: null`) before calling plan(). */
 export function portSlots(env: Environment): PortSlot[] {
-  const slots: PortSlot[] = [{ id: 'fault_proxy', fixed: null }];
+  // With an external Toxiproxy there is no API of ours to place.
+  const slots: PortSlot[] = env.faultProxy.url ? [] : [{ id: 'fault_proxy', fixed: env.faultProxy.port }];
   if (env.redis) slots.push({ id: 'redis', fixed: env.redis.port }, { id: 'redis.proxy', fixed: null });
   if (env.postgres) slots.push({ id: 'postgres', fixed: env.postgres.port }, { id: 'postgres.proxy', fixed: null });
+  for (const api of Object.values(env.apis)) slots.push({ id: api.name, fixed: api.port }, { id: `${api.name}.proxy`, fixed: null });
+  for (const upstream of Object.values(env.upstreams)) slots.push({ id: `${upstream.name}.proxy`, fixed: null });
   if (env.loadBalancer) slots.push({ id: 'load_balancer', fixed: env.loadBalancer.port });
   for (const service of Object.values(env.services)) {
     for (let i = 1; i <= service.replicas; i++) slots.push({ id: `${service.name}.${i}`, fixed: null });
@@ -38,7 +48,7 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
   };
   const proxyFor = (name: string): PlannedProxy => ({ name, listen: at(`${name}.proxy`), upstream: at(name) });
   const secrets: string[] = [];
-  const book: AddressBook = {};
+  const book: AddressBook = { apis: new Map(), upstreams: new Map() };
   const components: PlannedComponent[] = [];
 
   if (env.redis) {
@@ -64,6 +74,17 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
     book.postgres = postgres;
     components.push(postgres);
   }
+  for (const config of Object.values(env.apis)) {
+    const api: PlannedApi = { kind: 'api', id: config.name, dependsOn: [], address: at(config.name), proxy: proxyFor(config.name), config };
+    book.apis.set(config.name, api);
+    components.push(api);
+  }
+  for (const config of Object.values(env.upstreams)) {
+    const proxy: PlannedProxy = { name: config.name, listen: at(`${config.name}.proxy`), upstream: { host: config.host, port: config.port } };
+    const upstream: PlannedUpstream = { kind: 'upstream', id: config.name, dependsOn: [], proxy };
+    book.upstreams.set(config.name, upstream);
+    components.push(upstream);
+  }
   if (env.loadBalancer) {
     const lb: PlannedLoadBalancer = {
       kind: 'load_balancer',
@@ -82,8 +103,10 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
     for (const { value } of Object.values(service.env)) {
       for (const part of parseTemplate(value)) {
         // A replica whose env names a dependency cannot work before it is up.
-        const section = part.kind === 'ref' ? part.ref.split('.')[0] : undefined;
+        if (part.kind !== 'ref') continue;
+        const [section, name] = part.ref.split('.');
         if (section === 'redis' || section === 'postgres') dependsOn.add(section);
+        if ((section === 'apis' || section === 'upstreams') && name) dependsOn.add(name);
       }
     }
     const planned: PlannedService = { kind: 'service', id: service.name, dependsOn: [...dependsOn].sort(), config: service, replicas: [] };
@@ -106,9 +129,10 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
   return {
     name: env.name,
     file: env.file,
-    faultProxy: { api: at('fault_proxy') },
+    faultProxy: { api: env.faultProxy.url ? addressOfUrl(env.faultProxy.url) : at('fault_proxy'), engine: env.faultProxy.engine, url: env.faultProxy.url },
+    faults: env.faults,
     components,
-    proxies: components.flatMap((c) => (c.kind === 'redis' || c.kind === 'postgres' ? [c.proxy] : [])),
+    proxies: components.flatMap((c) => ('proxy' in c ? [c.proxy] : [])),
     startOrder: startWaves(components),
     secrets: [...new Set(secrets)],
   };

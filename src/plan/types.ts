@@ -1,4 +1,4 @@
-import type { LoadBalancerStrategy, PostgresConfig, RedisConfig, ServiceConfig } from '../config/types.ts';
+import type { ApiConfig, FaultProxyEngine, LoadBalancerStrategy, PostgresConfig, RedisConfig, ServiceConfig, ToxicSpec } from '../config/types.ts';
 
 /**
  * A Plan is everything a runtime needs to make an environment real, decided
@@ -67,13 +67,39 @@ export interface PlannedLoadBalancer {
   service: string;
 }
 
-export type PlannedComponent = PlannedRedis | PlannedPostgres | PlannedService | PlannedLoadBalancer;
+/** A mock third-party HTTP API (fixtures/apis/*.yaml), behind its own proxy. */
+export interface PlannedApi {
+  kind: 'api';
+  id: string;
+  dependsOn: string[];
+  address: Address;
+  proxy: PlannedProxy;
+  config: ApiConfig;
+}
+
+/** A TCP dependency the user runs, put behind a proxy; nothing to start. */
+export interface PlannedUpstream {
+  kind: 'upstream';
+  id: string;
+  dependsOn: string[];
+  proxy: PlannedProxy;
+}
+
+export type PlannedComponent = PlannedRedis | PlannedPostgres | PlannedApi | PlannedUpstream | PlannedService | PlannedLoadBalancer;
 
 export interface Plan {
   name: string;
   /** The environment file the plan came from. */
   file: string;
-  faultProxy: { api: Address };
+  faultProxy: {
+    /** Where agentup's own engine (or a spawned toxiproxy-server) listens. */
+    api: Address;
+    engine: FaultProxyEngine;
+    /** An already running Toxiproxy-compatible server to use instead of starting one. */
+    url: string | null;
+  };
+  /** Toxics in effect from the start, by proxy name. */
+  faults: Record<string, ToxicSpec[]>;
   components: PlannedComponent[];
   proxies: PlannedProxy[];
   /** Components grouped in waves: each wave only depends on earlier ones. */

@@ -4,6 +4,7 @@ import type { Plan } from '../plan/types.ts';
 import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import type { LogLine } from '../services/log-lines.ts';
 import type { SimEvent } from '../sim/events.ts';
+import type { RunningMockApi } from '../services/mock-api/index.ts';
 
 /** Where something running can be reached. Real = the server itself; proxied = through the fault proxy. */
 export interface DependencyEndpoint {
@@ -25,6 +26,10 @@ export interface Endpoints {
   loadBalancer: string | null;
   faultProxy: { url: string; engine: string };
   dependencies: DependencyEndpoint[];
+  /** Mock third-party APIs: `url` is the mock itself, `proxiedUrl` what services use. */
+  apis: Array<{ name: string; url: string; proxiedUrl: string; proxy: string }>;
+  /** TCP dependencies run by the user, behind a proxy. */
+  upstreams: Array<{ name: string; address: string; proxiedAddress: string; proxy: string }>;
   replicas: Array<{ id: string; service: string; url: string }>;
 }
 
@@ -41,6 +46,8 @@ export interface RunningTopology {
   replicas(service?: string): Array<ReplicaSnapshot & { service: string }>;
   /** Fault injection on a replica process (kill, pause, resume, restart). */
   replicaControl(id: string): ReplicaControl;
+  /** Live control of a running mock API. */
+  mockApi(name: string): RunningMockApi | undefined;
   stop(reason?: string): Promise<void>;
 }
 

@@ -14,11 +14,12 @@ export type SimEvent =
   | { type: 'fault_added'; ts: number; target: string; fault: string; kind: string; description: string }
   | { type: 'fault_removed'; ts: number; target: string; fault: string }
   | { type: 'faults_reset'; ts: number }
+  | { type: 'rate_limited'; ts: number; api: string; limit: string; route: string; count: number }
   | { type: 'simulation_ready'; ts: number; startupMs: number }
   | { type: 'simulation_stopping'; ts: number; reason: string }
   | { type: 'simulation_stopped'; ts: number };
 
-export type ComponentKind = 'fault_proxy' | 'redis' | 'postgres' | 'service' | 'load_balancer';
+export type ComponentKind = 'fault_proxy' | 'redis' | 'postgres' | 'api' | 'service' | 'load_balancer';
 
 export type SimEventType = SimEvent['type'];
 
@@ -39,6 +40,8 @@ export function describeEvent(e: SimEvent): string {
       return `${e.target}: fault ${e.fault} added (${e.description})`;
     case 'fault_removed':
       return `${e.target}: fault ${e.fault} removed`;
+    case 'rate_limited':
+      return `${e.api}: rate limit ${e.limit} hit on ${e.route}${e.count > 1 ? ` (${e.count} times)` : ''}`;
     case 'faults_reset':
       return 'every fault removed';
     case 'backend_down':

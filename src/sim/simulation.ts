@@ -9,6 +9,7 @@ import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 import { AgentupError } from '../errors.ts';
 import { ToxiproxyClient } from '../proxy/client.ts';
+import { ApiControl } from './api-control.ts';
 import { DependencyFaults, type FaultHandle } from './dependency-faults.ts';
 import type { SimEvent } from './events.ts';
 
@@ -44,6 +45,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   #topology: RunningTopology | null = null;
   #faultClient: ToxiproxyClient | null = null;
   readonly #dependencies = new Map<string, DependencyFaults>();
+  readonly #apis = new Map<string, ApiControl>();
   #stopped: Promise<void> | null = null;
   /** Masks secret values in anything printed. */
   redact: Redactor = createRedactor([]);
@@ -63,6 +65,11 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     this.#topology = topology;
     this.redact = createRedactor(topology.plan.secrets);
     this.#faultClient = new ToxiproxyClient(topology.endpoints().faultProxy.url);
+    // Created now so rate-limit hits are events from the first request on.
+    for (const api of topology.endpoints().apis) {
+      const mock = topology.mockApi(api.name);
+      if (mock) this.#apis.set(api.name, new ApiControl(api.name, mock, (e) => this.record(e)));
+    }
   }
 
   /** @internal */
@@ -126,9 +133,22 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     return faults;
   }
 
-  /** Removes every toxic and brings every dependency back up. */
+  /**
+   * HTTP-level faults of a mock third-party API (outage, error rate, rate
+   * limits), its counters and request journal. Its TCP link is `dependency(name)`.
+   */
+  api(name: string): ApiControl {
+    const api = this.#apis.get(name);
+    if (!api) {
+      throw new AgentupError(`no mock API named ${JSON.stringify(name)} in ${this.name}`, { hint: `mock APIs: ${[...this.#apis.keys()].join(', ') || '(none; add an apis: section)'}` });
+    }
+    return api;
+  }
+
+  /** Removes every toxic, brings every dependency back up and clears every mock API fault. */
   async resetFaults(): Promise<void> {
     await this.#faultClient?.reset();
+    for (const api of this.#apis.values()) api.clearFaults();
     this.record({ type: 'faults_reset', ts: Date.now() });
   }
 
@@ -160,6 +180,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     this.#stopped ??= (async () => {
       this.record({ type: 'simulation_stopping', ts: Date.now(), reason });
       this.#faultClient?.close();
+      for (const api of this.#apis.values()) api.dispose();
       await this.#topology?.stop(reason);
       this.record({ type: 'simulation_stopped', ts: Date.now() });
     })();

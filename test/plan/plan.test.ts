@@ -40,6 +40,10 @@ function environment(): Environment {
       initSql: null,
     },
     loadBalancer: { port: 8080, strategy: 'round_robin', service: 'triage' },
+    faultProxy: { engine: 'auto', url: null, port: null },
+    upstreams: {},
+    apis: {},
+    faults: {},
     positions: new Map(),
   };
 }

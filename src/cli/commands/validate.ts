@@ -1,21 +1,8 @@
 import { ConfigError } from '../../config/diagnostics.ts';
-import { loadEnvironmentFile } from '../../config/load.ts';
+import { summariseEnvironment, summaryFacts } from '../../config/summary.ts';
 import type { Environment } from '../../config/types.ts';
 import { AgentupError } from '../../errors.ts';
 import type { Command } from '../main.ts';
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** One line that says what would run, without any value (secret or not). */
-export function summarise(env: Environment): string {
-  const services = Object.values(env.services);
-  const replicas = services.reduce((sum, s) => sum + s.replicas, 0);
-  const parts = [`${plural(services.length, 'service')} (${plural(replicas, 'replica')})`];
-  if (env.redis) parts.push('redis');
-  if (env.postgres) parts.push('postgres');
-  if (env.loadBalancer) parts.push(`load balancer on ${env.loadBalancer.strategy}`);
-  return parts.join(', ');
-}
 
 function jsonSummary(file: string, env: Environment): object {
   return {
@@ -28,6 +15,7 @@ function jsonSummary(file: string, env: Environment): object {
     redis: env.redis !== null,
     postgres: env.postgres !== null,
     loadBalancer: env.loadBalancer && { strategy: env.loadBalancer.strategy, service: env.loadBalancer.service, port: env.loadBalancer.port },
+    ...summaryFacts(env),
   };
 }
 
@@ -54,8 +42,10 @@ export const validateCommand: Command = {
     }
     const json = values.json === true;
     try {
-      const env = await loadEnvironmentFile(file);
-      process.stdout.write(json ? `${JSON.stringify(jsonSummary(file, env))}\n` : `✔ ${file} is valid: ${summarise(env)}\n`);
+      // Loaded here so --help does not pay for the mock API loader.
+      const { checkEnvironmentFile } = await import('../../sim/check-environment.ts');
+      const env = await checkEnvironmentFile(file);
+      process.stdout.write(json ? `${JSON.stringify(jsonSummary(file, env))}\n` : `✔ ${file} is valid: ${summariseEnvironment(env)}\n`);
       return 0;
     } catch (err) {
       if (!json || !(err instanceof AgentupError)) {

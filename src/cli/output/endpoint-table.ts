@@ -11,6 +11,8 @@ export function endpointTable(sim: Simulation, startupMs: number): string {
     rows.push([r.id, r.url, snap?.pid ? `pid ${snap.pid}, ${snap.status}` : (snap?.status ?? '')]);
   }
   for (const d of e.dependencies) rows.push([d.name, d.proxiedUrl, `via fault proxy "${d.proxy}"; server at ${d.url}`]);
+  for (const a of e.apis) rows.push([`api ${a.name}`, a.proxiedUrl, `mock API via fault proxy "${a.proxy}"; mock at ${a.url}`]);
+  for (const u of e.upstreams) rows.push([`upstream ${u.name}`, `tcp://${u.proxiedAddress}`, `via fault proxy "${u.proxy}"; yours at ${u.address}`]);
   rows.push(['fault proxy', e.faultProxy.url, `${e.faultProxy.engine} (Toxiproxy 2.12.0 API)`]);
   const w0 = Math.max(4, ...rows.map((r) => r[0].length));
   const w1 = Math.max(7, ...rows.map((r) => sim.redact(r[1]).length));
@@ -36,6 +38,8 @@ export function endpointJson(sim: Simulation, startupMs: number): string {
     loadBalancer: e.loadBalancer,
     faultProxy: e.faultProxy,
     dependencies: e.dependencies,
+    apis: e.apis,
+    upstreams: e.upstreams,
     replicas: e.replicas.map((r) => {
       const s = replicas.find((x) => x.id === r.id);
       return { ...r, pid: s?.pid ?? null, status: s?.status ?? 'unknown' };

@@ -3,9 +3,8 @@ import type { Environment } from '../../config/types.ts';
 import { AgentupError, BugError } from '../../errors.ts';
 import { postgresUrl } from '../../plan/addresses.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
-import type { Plan, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
-import { startFaultProxy, type FaultProxyServer } from '../../proxy/server.ts';
-import { ToxiproxyClient } from '../../proxy/client.ts';
+import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
+import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
 import { startLoadBalancer, type LoadBalancer } from '../../services/load-balancer.ts';
 import { startPostgres, type RunningPostgres } from '../../services/postgres.ts';
 import { startRedis, type RunningRedis } from '../../services/redis.ts';
@@ -14,6 +13,7 @@ import type { ComponentKind } from '../../sim/events.ts';
 import { makeTempDir, ramTempBase, type TempDir } from '../../util/tempdir.ts';
 import type { DependencyEndpoint, Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
 import { allocatePorts } from './allocate-ports.ts';
+import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-engine.ts';
 import { inheritedEnv } from './inherited-env.ts';
 import { startReaper, type Reaper } from './reaper.ts';
 
@@ -44,7 +44,8 @@ class ProcessTopologyRun implements RunningTopology {
   plan!: Plan;
   #reaper: Reaper | null = null;
   #workDir: TempDir | null = null;
-  #faultProxy: FaultProxyServer | null = null;
+  #faultProxy: RunningFaultProxy | null = null;
+  #apis = new Map<string, RunningMockApi>();
   #redis: RunningRedis | null = null;
   #postgres: RunningPostgres | null = null;
   #supervisors = new Map<string, ServiceSupervisor>();
@@ -62,13 +63,17 @@ class ProcessTopologyRun implements RunningTopology {
     this.plan = makePlan(env, ports);
 
     await this.#timed('fault_proxy', 'fault_proxy', async () => {
-      this.#faultProxy = await startFaultProxy({ host: this.plan.faultProxy.api.host, port: this.plan.faultProxy.api.port, seed: options.seed });
-      // Proxies go through the HTTP API, so the same code drives a real toxiproxy-server.
-      const client = new ToxiproxyClient(this.#faultProxy.url);
-      for (const p of this.plan.proxies) {
-        await client.createProxy({ name: p.name, listen: `${p.listen.host}:${p.listen.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` });
+      this.#faultProxy = await startFaultProxyEngine(this.plan, { seed: options.seed, env: options.processEnv ?? process.env, reaper: this.#reaper! });
+      const client = this.#faultProxy.client;
+      // Proxies exist before their upstreams: Toxiproxy dials per connection.
+      await client.populate(this.plan.proxies.map((p) => ({ name: p.name, listen: `${p.listen.host}:${p.listen.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` })));
+      for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
+        for (const toxic of toxics) {
+          const info = await client.addToxic(proxy, toxic);
+          this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
+        }
       }
-      return this.#faultProxy.url;
+      return `${this.#faultProxy.url} (${this.#faultProxy.engine})`;
     });
 
     // Start each component as soon as everything it depends on is ready.
@@ -107,6 +112,11 @@ class ProcessTopologyRun implements RunningTopology {
         return this.#timed(c.id, 'redis', () => this.#startRedis(c, options));
       case 'postgres':
         return this.#timed(c.id, 'postgres', () => this.#startPostgres(c));
+      case 'api':
+        return this.#timed(c.id, 'api', () => this.#startApi(c, options));
+      case 'upstream':
+        // Run by the user; its proxy already exists, so there is nothing to start.
+        return Promise.resolve();
       case 'service':
         return this.#timed(c.id, 'service', () => this.#startService(c, options));
       case 'load_balancer':
@@ -154,6 +164,18 @@ class ProcessTopologyRun implements RunningTopology {
     return `127.0.0.1:${pg.port}`;
   }
 
+  async #startApi(c: PlannedApi, options: RuntimeStartOptions): Promise<string> {
+    const definition = await loadMockApiFile(c.config.fixture);
+    const api = await startMockApi(definition, { host: '127.0.0.1', port: c.address.port, seed: options.seed, name: c.id });
+    this.#apis.set(c.id, api);
+    return api.url;
+  }
+
+  /** The running mock API named `name`, for live control from the simulation. */
+  mockApi(name: string): RunningMockApi | undefined {
+    return this.#apis.get(name);
+  }
+
   async #startService(c: PlannedService, options: RuntimeStartOptions): Promise<string> {
     const base = inheritedEnv(options.processEnv ?? process.env);
     const supervisor = new ServiceSupervisor({
@@ -184,7 +206,13 @@ class ProcessTopologyRun implements RunningTopology {
       runtime: 'process',
       workDir: this.#workDir!.path,
       loadBalancer: lb ? `http://${lb.address.host}:${lb.address.port}` : null,
-      faultProxy: { url: `http://${this.plan.faultProxy.api.host}:${this.plan.faultProxy.api.port}`, engine: 'agentup' },
+      faultProxy: { url: this.#faultProxy?.url ?? `http://${this.plan.faultProxy.api.host}:${this.plan.faultProxy.api.port}`, engine: this.#faultProxy?.engine ?? 'agentup' },
+      apis: this.plan.components.flatMap((c) =>
+        c.kind === 'api' ? [{ name: c.id, url: `http://${c.address.host}:${c.address.port}`, proxiedUrl: `http://${c.proxy.listen.host}:${c.proxy.listen.port}`, proxy: c.proxy.name }] : [],
+      ),
+      upstreams: this.plan.components.flatMap((c) =>
+        c.kind === 'upstream' ? [{ name: c.id, address: `${c.proxy.upstream.host}:${c.proxy.upstream.port}`, proxiedAddress: `${c.proxy.listen.host}:${c.proxy.listen.port}`, proxy: c.proxy.name }] : [],
+      ),
       dependencies,
       replicas: this.plan.components.flatMap((c) =>
         c.kind === 'service' ? c.replicas.map((r) => ({ id: r.id, service: c.id, url: `http://${r.address.host}:${r.address.port}` })) : [],
@@ -227,7 +255,7 @@ class ProcessTopologyRun implements RunningTopology {
     };
     await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
     await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
-    await Promise.all([attempt(this.#redis?.stop), attempt(this.#postgres?.stop)]);
+    await Promise.all([attempt(this.#redis?.stop), attempt(this.#postgres?.stop), ...[...this.#apis.values()].map((a) => attempt(() => a.close()))]);
     await attempt(this.#faultProxy ? () => this.#faultProxy!.close() : undefined);
     await attempt(this.#workDir?.remove);
     await attempt(this.#reaper ? () => this.#reaper!.close() : undefined);

@@ -56,6 +56,8 @@ export class LoadEngine {
   #index = 0;
   #sendEndMs: number | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
+  readonly #sleep: ((ms: number) => void) | undefined;
   #timerAtMs = Infinity;
   #secondTimer: NodeJS.Timeout | null = null;
   #sweeper: NodeJS.Timeout | null = null;
@@ -64,8 +66,15 @@ export class LoadEngine {
   #stoppedEarly = false;
   #lastSendMs = 0;
 
-  constructor(load: NormalisedLoad, inline: InlineOnly & { bodyGenerator?: BodyGenerator }, onTick: (second: LoadSecond) => void) {
+  /** `sleepMs` blocks the thread for a fraction of a millisecond; pass it only off the main thread. */
+  constructor(
+    load: NormalisedLoad,
+    inline: InlineOnly & { bodyGenerator?: BodyGenerator },
+    onTick: (second: LoadSecond) => void,
+    sleepMs?: (ms: number) => void,
+  ) {
     this.#load = load;
+    this.#sleep = sleepMs;
     this.#schedule = new Schedule(load.segments);
     this.#plannedEndMs = this.#schedule.endMs;
     this.#recorder = new Recorder((ms) => this.#schedule.rateAt(ms), onTick);
@@ -120,8 +129,7 @@ export class LoadEngine {
     let dropped = 0;
     try {
       while (this.#position < due) {
-        const intendedMs = this.#schedule.timeOf(this.#position);
-        if (this.#inFlight.size < cap) this.#send(intendedMs);
+        if (this.#inFlight.size < cap) this.#send(this.#schedule.timeOf(this.#position));
         else dropped++;
         this.#index++;
         this.#position += this.#gap();
@@ -137,21 +145,54 @@ export class LoadEngine {
       this.#maybeFinish();
       return;
     }
-    const nextMs = Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs);
-    // Completions also pump, so a timer only matters when the service is quiet.
-    if (this.#timer === null || nextMs < this.#timerAtMs - 1) {
+    this.#arm(now, Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs));
+  };
+
+  /**
+   * Wakes the pump for the next arrival. libuv timers have 1 ms resolution,
+   * so a sub-millisecond gap needs something finer: in the worker, sleep the
+   * thread until the arrival (Atomics.wait: precise and idle) and then let
+   * the event loop poll (gaps under SLEEP_MIN_MS spin instead); inline (where blocking would stall the simulation)
+   * spin on setImmediate only at SPIN_RATE and above, otherwise send the
+   * arrivals of a millisecond together (their latency counts the wait).
+   */
+  #arm(now: number, nextMs: number): void {
+    if (this.#immediate) return;
+    const delayMs = nextMs - now;
+    // With every slot taken, the next arrival can only be dropped: completions wake the pump sooner.
+    const free = this.#inFlight.size < this.#load.maxInFlight;
+    if (delayMs < 1 && free && (this.#sleep || this.#schedule.rateAt(now) >= SPIN_RATE)) {
       this.#clearTimer();
-      this.#timerAtMs = nextMs;
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.#pump();
-      }, Math.max(1, Math.round(nextMs - now)));
+      this.#immediate = setImmediate(this.#onImmediate);
+      return;
     }
+    // Completions also pump, so a pending timer only needs replacing when the next arrival moved earlier.
+    if (this.#timer !== null && nextMs >= this.#timerAtMs - 1) return;
+    this.#clearTimer();
+    this.#timerAtMs = nextMs;
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.round(delayMs)));
+  }
+
+  #onTimer = (): void => {
+    this.#timer = null;
+    this.#pump();
+  };
+
+  #onImmediate = (): void => {
+    this.#immediate = null;
+    if (this.#sleep && this.#sendEndMs === null) {
+      const delayMs = Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs) - this.#now();
+      // A futex wake-up costs tens of µs on a busy VM: below SLEEP_MIN_MS just poll again (spin).
+      if (delayMs >= SLEEP_MIN_MS) this.#sleep(Math.min(delayMs, 1));
+    }
+    this.#pump();
   };
 
   #clearTimer(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
     this.#timer = null;
+    this.#immediate = null;
   }
 
   #send(intendedMs: number): void {
@@ -250,6 +291,11 @@ export class LoadEngine {
     return this.#recorder.snapshot(Math.round(this.#now()), this.#schedule.rateAt(now), scheduled, this.#inFlight.size);
   }
 }
+
+/** Inline only: from this rate up, pace with setImmediate (a busy loop) rather than 1 ms timers. */
+const SPIN_RATE = 10_000;
+/** Worker: shorter gaps than this are spun rather than slept. */
+const SLEEP_MIN_MS = 0.1;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

@@ -26,13 +26,23 @@ function figures(h: Histogram): LatencyFigures {
   };
 }
 
+function statusCounts(counts: Uint32Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  counts.forEach((n, code) => {
+    if (n > 0) out[String(code)] = n;
+  });
+  return out;
+}
+
 export class Recorder {
   readonly seconds: LoadSecond[] = [];
   sent = 0;
   ok = 0;
   failed = 0;
   dropped = 0;
-  readonly byStatus: Record<string, number> = {};
+  /** Responses by status code, as an array on the hot path; objects only when reported. */
+  readonly #statusAll = new Uint32Array(600);
+  #statusSecond = new Uint32Array(600);
   readonly byError: Partial<Record<ErrorKind, number>> = {};
   readonly #all = newHistogram();
   readonly #second = newHistogram();
@@ -58,6 +68,8 @@ export class Recorder {
   #close(lengthMs: number): void {
     const s = this.#current;
     const stats = figures(this.#second);
+    s.byStatus = statusCounts(this.#statusSecond);
+    this.#statusSecond.fill(0);
     s.p50Ms = stats.p50Ms;
     s.p99Ms = stats.p99Ms;
     s.achievedRate = lengthMs > 0 ? Math.round((s.sent * 1000 * 100) / lengthMs) / 100 : 0;
@@ -94,8 +106,9 @@ export class Recorder {
     this.#all.recordValue(us);
     this.#second.recordValue(us);
     const c = this.#current;
-    bump(this.byStatus, String(status));
-    bump(c.byStatus, String(status));
+    const code = status >= 0 && status < 600 ? status : 0;
+    this.#statusAll[code]!++;
+    this.#statusSecond[code]!++;
     if (ok) {
       this.ok++;
       c.ok++;
@@ -123,7 +136,7 @@ export class Recorder {
       ok: this.ok,
       failed: this.failed,
       dropped: this.dropped,
-      byStatus: { ...this.byStatus },
+      byStatus: statusCounts(this.#statusAll),
       byError: { ...this.byError },
       latency: figures(this.#all),
     };

@@ -15,7 +15,10 @@ const { load } = workerData as WorkerInput;
 
 try {
   const bodyGenerator = load.body.kind === 'module' ? await loadBodyModule(load.body.path) : undefined;
-  const engine = new LoadEngine(load, { bodyGenerator }, (second) => post({ type: 'tick', second }));
+  // This thread does nothing else, so it may block for sub-millisecond pacing.
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const sleepMs = (ms: number) => void Atomics.wait(cell, 0, 0, ms);
+  const engine = new LoadEngine(load, { bodyGenerator }, (second) => post({ type: 'tick', second }), sleepMs);
   const done = engine.run();
   port.on('message', (message: ToWorker) => {
     if (message.type === 'stop') engine.stop();
