@@ -38,6 +38,8 @@ export class BackendConn {
   user: ConnUser | null = null;
   /** Served a request before: an error on it may be a stale keep-alive socket, not a dead replica. */
   reused = false;
+  /** When it went back to the pool (performance.now()). */
+  idleSince = 0;
   #error: NodeJS.ErrnoException | null = null;
 
   constructor(readonly socket: net.Socket, private readonly pool: LbBackend) {
@@ -54,6 +56,9 @@ export class BackendConn {
 }
 
 const MAX_IDLE = 64;
+// Node servers close idle keep-alive sockets after 5s by default; dropping ours
+// a little earlier avoids writing a request into a socket that is closing.
+const MAX_IDLE_MS = 4000;
 
 export class LbBackend {
   enabled = true;
@@ -82,7 +87,11 @@ export class LbBackend {
   /** An idle pooled connection (LIFO: the warmest) or a new one. */
   acquire(user: ConnUser): BackendConn {
     let conn = this.#idle.pop();
-    while (conn && conn.socket.destroyed) conn = this.#idle.pop();
+    const now = performance.now();
+    while (conn && (conn.socket.destroyed || now - conn.idleSince > MAX_IDLE_MS)) {
+      conn.socket.destroy();
+      conn = this.#idle.pop();
+    }
     if (!conn) {
       conn = new BackendConn(net.connect({ host: this.address.host, port: this.address.port }), this);
       this.#all.add(conn);
@@ -94,6 +103,7 @@ export class LbBackend {
   release(conn: BackendConn): void {
     conn.user = null;
     conn.reused = true;
+    conn.idleSince = performance.now();
     if (conn.socket.destroyed || this.#idle.length >= MAX_IDLE) conn.socket.destroy();
     else this.#idle.push(conn);
   }
