@@ -192,4 +192,22 @@ describe('ServiceSupervisor', { timeout: 40_000 }, () => {
     await sup.stop();
     expect([shellPid, ...newTree].filter(isAlive)).toEqual([]);
   });
+
+  it('restart(i) replaces a replica on the same port without backoff; resume() brings a paused one back', async () => {
+    const ports = await freePorts(2);
+    const sup = track(new ServiceSupervisor({ service: service(), ports, env: baseEnv() }));
+    await sup.start();
+    const old = sup.replicas()[0]!.pid!;
+    const restarting = nextEvent(sup, 'replica_restarting');
+    const healthy = nextEvent(sup, 'replica_healthy');
+    await sup.restart(0);
+    expect(await restarting).toMatchObject({ replica: 'svc-1', delayMs: 0, manual: true });
+    expect((await healthy).port).toBe(ports[0]);
+    expect(isAlive(old)).toBe(false);
+    expect(sup.replicas()[0]).toMatchObject({ status: 'healthy', restarts: 1 });
+    sup.pause(1);
+    sup.resume(1);
+    expect(sup.replicas()[1]!.status).toBe('healthy');
+    expect((await get(ports[1]!)).status).toBe(200);
+  });
 });
