@@ -4,7 +4,10 @@ import type { Plan } from '../plan/types.ts';
 import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import type { LogLine } from '../services/log-lines.ts';
 import type { SimEvent } from '../sim/events.ts';
-import type { RunningMockApi } from '../services/mock-api/index.ts';
+import type { MockApiCounters, RunningMockApi } from '../services/mock-api/index.ts';
+import type { LoadBalancerStats } from '../services/load-balancer.ts';
+import type { LatencySummary } from '../services/latency-histogram.ts';
+import type { ProxyStats } from '../proxy/types.ts';
 
 /** Where something running can be reached. Real = the server itself; proxied = through the fault proxy. */
 export interface DependencyEndpoint {
@@ -33,6 +36,19 @@ export interface Endpoints {
   replicas: Array<{ id: string; service: string; url: string }>;
 }
 
+/** Raw counters of everything running, read at one moment; src/sim/metrics.ts turns samples into rates. */
+export interface TopologySample {
+  ts: number;
+  loadBalancer: {
+    stats: LoadBalancerStats;
+    /** Latency since the previous windowed sample; null when not asked for. */
+    window: { overall: LatencySummary; backends: Record<string, LatencySummary> } | null;
+  } | null;
+  replicas: Array<ReplicaSnapshot & { service: string; cpuSeconds: number }>;
+  proxies: ProxyStats[];
+  apis: Record<string, MockApiCounters>;
+}
+
 export interface RuntimeEvents {
   event: [SimEvent];
   log: [LogLine];
@@ -46,6 +62,8 @@ export interface RunningTopology {
   replicas(service?: string): Array<ReplicaSnapshot & { service: string }>;
   /** Fault injection on a replica process (kill, pause, resume, restart). */
   replicaControl(id: string): ReplicaControl;
+  /** Reads every counter once; with `latencyWindow` (default) it also closes the current latency window. */
+  sample(options?: { latencyWindow?: boolean }): TopologySample;
   /** Live control of a running mock API. */
   mockApi(name: string): RunningMockApi | undefined;
   stop(reason?: string): Promise<void>;

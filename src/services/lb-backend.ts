@@ -69,6 +69,8 @@ export class LbBackend {
   byClass: Record<string, number> = {};
   byStatus: Record<string, number> = {};
   readonly latency = new LatencyHistogram();
+  /** Latency since the last takeWindow(), for per-second time series. */
+  readonly windowLatency = new LatencyHistogram();
   probeTimer: NodeJS.Timeout | null = null;
   #idle: BackendConn[] = [];
   #all = new Set<BackendConn>();
@@ -76,7 +78,7 @@ export class LbBackend {
   /** The header line added to every response this replica answers, with the head's closing CRLF. */
   readonly replicaHeader: Buffer;
 
-  constructor(readonly address: BackendAddress) {
+  constructor(readonly address: BackendAddress, private readonly overallWindow?: LatencyHistogram) {
     this.replicaHeader = Buffer.from(`x-agentup-replica: ${address.id}\r\n\r\n`, 'latin1');
   }
 
@@ -120,6 +122,8 @@ export class LbBackend {
     this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
     this.latency.recordMs(latencyMs);
+    this.windowLatency.recordMs(latencyMs);
+    this.overallWindow?.recordMs(latencyMs);
   }
 
   stats(): BackendStats {

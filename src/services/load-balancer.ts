@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { LoadBalancerStrategy } from '../config/types.ts';
 import { AgentupError } from '../errors.ts';
 import { LbBackend, type BackendAddress, type BackendStats } from './lb-backend.ts';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 import { probeTcp } from './health-check.ts';
 import { pickBackend } from './lb-pick.ts';
 import { ClientConn, type LbContext } from './lb-connection.ts';
@@ -56,6 +57,7 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   #backends: LbBackend[] = [];
   #next = { value: 0 };
   #rejected = 0;
+  readonly #window = new LatencyHistogram();
   #opts: LoadBalancerOptions;
 
   constructor(options: LoadBalancerOptions = {}) {
@@ -106,7 +108,7 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     const existing = this.#backends.find((b) => b.address.id === address.id);
     if (existing && existing.address.port === address.port && existing.address.host === address.host) return;
     if (existing) this.removeBackend(address.id);
-    this.#backends.push(new LbBackend({ ...address }));
+    this.#backends.push(new LbBackend({ ...address }, this.#window));
   }
 
   removeBackend(id: string): void {
@@ -139,6 +141,22 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     };
     source.on('event', onEvent);
     return () => source.off('event', onEvent);
+  }
+
+  /**
+   * Latency since the previous call, overall and per replica, then starts a
+   * new window: what per-second charts and percentiles need (cumulative
+   * histograms cannot give the p99 of the last second).
+   */
+  takeLatencyWindow(): { overall: LatencySummary; backends: Record<string, LatencySummary> } {
+    const backends: Record<string, LatencySummary> = {};
+    for (const b of this.#backends) {
+      backends[b.address.id] = b.windowLatency.summary();
+      b.windowLatency.reset();
+    }
+    const overall = this.#window.summary();
+    this.#window.reset();
+    return { overall, backends };
   }
 
   stats(): LoadBalancerStats {

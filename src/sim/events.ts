@@ -14,6 +14,8 @@ export type SimEvent =
   | { type: 'fault_added'; ts: number; target: string; fault: string; kind: string; description: string }
   | { type: 'fault_removed'; ts: number; target: string; fault: string }
   | { type: 'faults_reset'; ts: number }
+  | { type: 'load_started'; ts: number; url: string; path: string; description: string }
+  | { type: 'load_finished'; ts: number; sent: number; ok: number; failed: number; dropped: number; p99Ms: number; achievedRate: number }
   | { type: 'rate_limited'; ts: number; api: string; limit: string; route: string; count: number }
   | { type: 'simulation_ready'; ts: number; startupMs: number }
   | { type: 'simulation_stopping'; ts: number; reason: string }
@@ -42,6 +44,10 @@ export function describeEvent(e: SimEvent): string {
       return `${e.target}: fault ${e.fault} removed`;
     case 'rate_limited':
       return `${e.api}: rate limit ${e.limit} hit on ${e.route}${e.count > 1 ? ` (${e.count} times)` : ''}`;
+    case 'load_started':
+      return `load: ${e.description} on ${e.path}`;
+    case 'load_finished':
+      return `load finished: ${e.sent} sent at ${Math.round(e.achievedRate)}/s, ${e.failed} failed, ${e.dropped} dropped, p99 ${e.p99Ms.toFixed(1)}ms`;
     case 'faults_reset':
       return 'every fault removed';
     case 'backend_down':

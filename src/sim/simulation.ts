@@ -12,6 +12,9 @@ import { ToxiproxyClient } from '../proxy/client.ts';
 import { ApiControl } from './api-control.ts';
 import { DependencyFaults, type FaultHandle } from './dependency-faults.ts';
 import type { SimEvent } from './events.ts';
+import { startLoad } from './load/index.ts';
+import type { LoadHandle, LoadOptions, LoadResult, LoadSecond } from './load/index.ts';
+import { MetricsCollector, type MetricsSecond } from './metrics.ts';
 
 export interface StartSimulationOptions {
   /** Only `process` so far. */
@@ -32,7 +35,7 @@ export interface StartSimulationOptions {
   logBufferLines?: number;
 }
 
-export type SimulationEvents = { event: [SimEvent]; log: [LogLine] };
+export type SimulationEvents = { event: [SimEvent]; log: [LogLine]; metrics: [MetricsSecond]; load: [LoadSecond] };
 
 /**
  * A running simulation: what every front-end (CLI, terminal UI, vitest
@@ -46,6 +49,9 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   #faultClient: ToxiproxyClient | null = null;
   readonly #dependencies = new Map<string, DependencyFaults>();
   readonly #apis = new Map<string, ApiControl>();
+  #metrics: MetricsCollector | null = null;
+  readonly #loads = new Set<LoadHandle>();
+  readonly #seed: number | undefined;
   #stopped: Promise<void> | null = null;
   /** Masks secret values in anything printed. */
   redact: Redactor = createRedactor([]);
@@ -54,6 +60,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   constructor(readonly environment: Environment, options: StartSimulationOptions) {
     super();
     this.#logLimit = options.logBufferLines ?? 5000;
+    this.#seed = options.seed;
   }
 
   get name(): string {
@@ -65,6 +72,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     this.#topology = topology;
     this.redact = createRedactor(topology.plan.secrets);
     this.#faultClient = new ToxiproxyClient(topology.endpoints().faultProxy.url);
+    this.#metrics = new MetricsCollector((options) => topology.sample(options));
+    this.#metrics.start((second) => this.emit('metrics', second));
     // Created now so rate-limit hits are events from the first request on.
     for (const api of topology.endpoints().apis) {
       const mock = topology.mockApi(api.name);
@@ -165,6 +174,42 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
     }
   }
 
+  /** Per-second time series (requests, errors, latency, per replica, per dependency, per API). */
+  metrics(): readonly MetricsSecond[] {
+    return this.#metrics?.series() ?? [];
+  }
+
+  /** Every counter in Prometheus text format. */
+  metricsText(): string {
+    return this.#metrics?.prometheus() ?? '';
+  }
+
+  /**
+   * Drives open-model load at the load balancer (or `url`) and resolves with
+   * the result when it ends. See startLoad() to control it while it runs.
+   */
+  load(options: LoadOptions & { url?: string }): Promise<LoadResult> {
+    return this.startLoad(options).done;
+  }
+
+  /** Starts load and returns at once with a handle: `setRate()`, `stop()`, `snapshot()`, `done`. */
+  startLoad(options: LoadOptions & { url?: string }): LoadHandle {
+    const url = options.url ?? this.endpoints().loadBalancer;
+    if (!url) throw new AgentupError(`${this.name} has no load balancer to send load to`, { hint: 'add a load_balancer: section, or pass url' });
+    const describe = options.stages ? `${options.stages.length} stages` : `${options.rate}/s for ${options.duration}`;
+    this.record({ type: 'load_started', ts: Date.now(), url, path: options.path ?? '/', description: describe });
+    const handle = startLoad({ ...options, url, seed: this.#seed, onTick: (second) => this.emit('load', second) });
+    this.#loads.add(handle);
+    void handle.done.then(
+      (r) => {
+        this.#loads.delete(handle);
+        this.record({ type: 'load_finished', ts: Date.now(), sent: r.sent, ok: r.ok, failed: r.failed, dropped: r.dropped, p99Ms: r.latency.p99Ms, achievedRate: r.achievedRate });
+      },
+      () => this.#loads.delete(handle),
+    );
+    return handle;
+  }
+
   #replicaIdAt(index: number): string {
     const service = Object.keys(this.environment.services)[0]!;
     return `${service}-${index}`;
@@ -179,6 +224,9 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   stop(reason = 'stopped'): Promise<void> {
     this.#stopped ??= (async () => {
       this.record({ type: 'simulation_stopping', ts: Date.now(), reason });
+      this.#metrics?.stop();
+      for (const load of this.#loads) load.stop();
+      await Promise.allSettled([...this.#loads].map((l) => l.done));
       this.#faultClient?.close();
       for (const api of this.#apis.values()) api.dispose();
       await this.#topology?.stop(reason);

@@ -4,6 +4,7 @@ import { AgentupError } from '../../errors.ts';
 import { ToxiproxyClient } from '../../proxy/client.ts';
 import { startFaultProxy } from '../../proxy/server.ts';
 import type { Plan } from '../../plan/types.ts';
+import type { ProxyStats } from '../../proxy/types.ts';
 import { findBinary } from '../../services/binaries.ts';
 import { ServerProcess } from '../../services/server-process.ts';
 import type { Reaper } from './reaper.ts';
@@ -14,6 +15,8 @@ export interface RunningFaultProxy {
   /** What the user is shown: `agentup`, `toxiproxy-server 2.12.0`, `toxiproxy 2.12.0 at http://...`. */
   engine: string;
   client: ToxiproxyClient;
+  /** Bytes and connections per proxy; only agentup's own engine counts them. */
+  stats(): ProxyStats[];
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startFaultProxyEngine(plan: Plan, options: { seed?: number
       url,
       engine: `toxiproxy ${version} at ${url}`,
       client,
+      stats: () => [],
       // Someone else's server: take away only what this run created.
       close: async () => {
         await Promise.allSettled(ours.map((name) => client.deleteProxy(name)));
@@ -73,7 +77,7 @@ export async function startFaultProxyEngine(plan: Plan, options: { seed?: number
     const client = new ToxiproxyClient(apiUrl, { timeoutMs: 5000 });
     try {
       const version = await waitForApi(client, `toxiproxy-server on ${api.host}:${api.port}`, 5000);
-      return { url: apiUrl, engine: `toxiproxy-server ${version}`, client, close: async () => (client.close(), void (await server.stop('SIGTERM', 2000))) };
+      return { url: apiUrl, engine: `toxiproxy-server ${version}`, client, stats: () => [], close: async () => (client.close(), void (await server.stop('SIGTERM', 2000))) };
     } catch (err) {
       await server.stop('SIGKILL', 0);
       throw err;
@@ -81,5 +85,5 @@ export async function startFaultProxyEngine(plan: Plan, options: { seed?: number
   }
   const server = await startFaultProxy({ host: api.host, port: api.port, seed: options.seed });
   const client = new ToxiproxyClient(server.url, { timeoutMs: 5000 });
-  return { url: server.url, engine: 'agentup', client, close: async () => (client.close(), await server.close()) };
+  return { url: server.url, engine: 'agentup', client, stats: () => server.engine.allStats(), close: async () => (client.close(), await server.close()) };
 }

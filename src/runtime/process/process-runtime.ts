@@ -11,7 +11,9 @@ import { startRedis, type RunningRedis } from '../../services/redis.ts';
 import { ServiceSupervisor } from '../../services/supervisor.ts';
 import type { ComponentKind } from '../../sim/events.ts';
 import { makeTempDir, ramTempBase, type TempDir } from '../../util/tempdir.ts';
-import type { DependencyEndpoint, Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
+import { treeCpuSeconds } from '../../util/proc-cpu.ts';
+import { treeRssBytes } from '../../services/oom-watch.ts';
+import type { DependencyEndpoint, Endpoints, TopologySample, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
 import { allocatePorts } from './allocate-ports.ts';
 import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-engine.ts';
 import { inheritedEnv } from './inherited-env.ts';
@@ -220,10 +222,22 @@ class ProcessTopologyRun implements RunningTopology {
     };
   }
 
+  sample(options: { latencyWindow?: boolean } = {}): TopologySample {
+    const lb = this.#loadBalancer;
+    return {
+      ts: Date.now(),
+      loadBalancer: lb ? { stats: lb.stats(), window: options.latencyWindow === false ? null : lb.takeLatencyWindow() } : null,
+      replicas: this.replicas().map((r) => ({ ...r, cpuSeconds: r.pid ? treeCpuSeconds(r.pid) : 0 })),
+      proxies: this.#faultProxy?.stats() ?? [],
+      apis: Object.fromEntries([...this.#apis].map(([name, api]) => [name, api.counters()])),
+    };
+  }
+
   replicas(service?: string) {
     return [...this.#supervisors]
       .filter(([name]) => service === undefined || name === service)
-      .flatMap(([name, s]) => s.replicas().map((r) => ({ ...r, service: name })));
+      // The supervisor samples RSS only to enforce memory_limit_mb; read it here otherwise.
+      .flatMap(([name, s]) => s.replicas().map((r) => ({ ...r, rssBytes: r.rssBytes || (r.pid ? treeRssBytes(r.pid) : 0), service: name })));
   }
 
   replicaControl(id: string): ReplicaControl {
