@@ -15,8 +15,6 @@ import { Recorder } from './recorder.ts';
 import { Schedule } from './schedule.ts';
 import type { BodyGenerator, LoadResult, LoadSecond, LoadSnapshot } from './types.ts';
 
-type Body = string | Uint8Array | Buffer;
-
 class Exchange implements Dispatcher.DispatchHandler {
   status = 0;
   sentAtMs = 0;
@@ -48,7 +46,7 @@ export class LoadEngine {
   readonly #isOk: (status: number) => boolean;
   readonly #inFlight = new Set<Exchange>();
   readonly #gap: () => number;
-  readonly #body: (i: number) => { body: Body | undefined; headers: Record<string, string> };
+  readonly #request: (i: number) => Dispatcher.DispatchOptions;
   readonly #plannedEndMs: number;
   #t0 = 0;
   #startedAt = 0;
@@ -84,7 +82,7 @@ export class LoadEngine {
     this.#position = load.arrival === 'poisson' ? this.#gap() : 0;
     const expected = load.expectStatus && new Set(load.expectStatus);
     this.#isOk = inline.statusPredicate ?? (expected ? (s) => expected.has(s) : (s) => s >= 200 && s < 400);
-    this.#body = bodyMaker(load, inline.bodyGenerator, random.stream('body'));
+    this.#request = requestMaker(load, inline.bodyGenerator, random.stream('body'));
     this.#pool = new Pool(load.origin, {
       connections: load.maxInFlight,
       pipelining: 1,
@@ -124,7 +122,7 @@ export class LoadEngine {
   #pump = (): void => {
     if (this.#sendEndMs !== null) return;
     const now = this.#now();
-    const due = this.#schedule.countAt(now);
+    const due = this.#schedule.countAt(now + LOOKAHEAD_MS);
     const cap = this.#load.maxInFlight;
     let dropped = 0;
     try {
@@ -196,14 +194,16 @@ export class LoadEngine {
   }
 
   #send(intendedMs: number): void {
-    const { body, headers } = this.#body(this.#index);
-    const exchange = new Exchange(this, intendedMs);
+    const options = this.#request(this.#index);
+    const sentAtMs = this.#now();
+    // Sent up to LOOKAHEAD_MS early: its latency then starts at the real send, never before.
+    const exchange = new Exchange(this, Math.min(intendedMs, sentAtMs));
     this.#inFlight.add(exchange);
-    exchange.sentAtMs = this.#now();
+    exchange.sentAtMs = sentAtMs;
     this.#lastSendMs = exchange.sentAtMs;
     // A send the timer delivers just after the schedule's end still belongs to its last second.
     this.#recorder.recordSent(Math.min(exchange.sentAtMs, this.#schedule.endMs - 0.001));
-    this.#pool.dispatch({ path: this.#load.path, method: this.#load.method as Dispatcher.HttpMethod, headers, body }, exchange);
+    this.#pool.dispatch(options, exchange);
   }
 
   /** @internal called by an Exchange when its request ends either way. */
@@ -294,20 +294,27 @@ export class LoadEngine {
 
 /** Inline only: from this rate up, pace with setImmediate (a busy loop) rather than 1 ms timers. */
 const SPIN_RATE = 10_000;
+/**
+ * Arrivals due this soon go out now. A loop turn costs about this much, so at
+ * saturation a connection freed by a response is reused in the same callback
+ * (as a closed-loop tool does) instead of idling until the next turn.
+ */
+const LOOKAHEAD_MS = 0.05;
 /** Worker: shorter gaps than this are spun rather than slept. */
 const SLEEP_MIN_MS = 0.1;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function bodyMaker(load: NormalisedLoad, generator: BodyGenerator | undefined, random: () => number) {
-  const headers = load.headers;
+/** Dispatch options per request; one shared object when the body is fixed (undici only reads it). */
+function requestMaker(load: NormalisedLoad, generator: BodyGenerator | undefined, random: () => number): (i: number) => Dispatcher.DispatchOptions {
+  const base = { path: load.path, method: load.method as Dispatcher.HttpMethod, headers: load.headers };
   if (load.body.kind === 'fixed') {
-    const fixed = typeof load.body.data === 'string' ? Buffer.from(load.body.data) : load.body.data;
-    return () => ({ body: fixed, headers });
+    const fixed = { ...base, body: typeof load.body.data === 'string' ? Buffer.from(load.body.data) : load.body.data };
+    return () => fixed;
   }
-  if (!generator) return () => ({ body: undefined, headers });
-  const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-  const jsonHeaders = hasType ? headers : { ...headers, 'content-type': 'application/json' };
+  if (!generator) return () => base;
+  const hasType = Object.keys(load.headers).some((k) => k.toLowerCase() === 'content-type');
+  const jsonHeaders = hasType ? load.headers : { ...load.headers, 'content-type': 'application/json' };
   return (i: number) => {
     let value: unknown;
     try {
@@ -315,7 +322,7 @@ function bodyMaker(load: NormalisedLoad, generator: BodyGenerator | undefined, r
     } catch (err) {
       throw new AgentupError(`the load body generator threw for request ${i}: ${(err as Error).message}`, { hint: 'fix the body function', cause: err });
     }
-    if (typeof value === 'string' || value instanceof Uint8Array) return { body: value, headers };
-    return { body: JSON.stringify(value), headers: jsonHeaders };
+    if (typeof value === 'string' || value instanceof Uint8Array) return { ...base, body: value };
+    return { ...base, headers: jsonHeaders, body: JSON.stringify(value) };
   };
 }

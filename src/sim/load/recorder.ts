@@ -42,7 +42,7 @@ export class Recorder {
   dropped = 0;
   /** Responses by status code, as an array on the hot path; objects only when reported. */
   readonly #statusAll = new Uint32Array(600);
-  #statusSecond = new Uint32Array(600);
+  readonly #statusSecond = new Uint32Array(600);
   readonly byError: Partial<Record<ErrorKind, number>> = {};
   readonly #all = newHistogram();
   readonly #second = newHistogram();
