@@ -27,6 +27,12 @@ function readStat(pid: number): { state: string; ppid: number; pgrp: number } | 
   return { state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]) };
 }
 
+/** True while `pid` runs; a zombie (dead, not yet reaped) counts as gone. */
+export function isProcessAlive(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
 /**
  * Live (non-zombie) members of a process group, by scanning /proc. A zombie
  * is dead already; counting it would make a stop wait for init to reap it.

@@ -1,6 +1,5 @@
 /** Shared set-up for the service tests: fixture paths, a service config, free ports, event waits. */
 import path from 'node:path';
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RestartPolicy } from '../../src/config/types.ts';
 import type { SupervisedService, ServiceSupervisor, SupervisorEvent } from '../../src/services/supervisor.ts';
@@ -68,13 +67,4 @@ export function nextEvent<T extends SupervisorEvent['type']>(
   });
 }
 
-/** True while /proc/<pid> exists and is not a zombie. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export { isProcessAlive as isAlive } from '../../src/services/process-group.ts';

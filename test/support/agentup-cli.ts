@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { processTree } from '../../src/services/process-group.ts';
+import { isProcessAlive, processTree } from '../../src/services/process-group.ts';
+
+export { isProcessAlive as isAlive };
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO_ROOT, 'bin/agentup.js');
@@ -52,22 +53,12 @@ export class AgentupProcess {
   }
 }
 
-/** True for a live process; a zombie (dead, not yet reaped) counts as gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until none of `pids` is alive; returns those still alive after timeoutMs. */
 export async function waitAllGone(pids: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const alive = pids.filter(isAlive);
+    const alive = pids.filter(isProcessAlive);
     if (alive.length === 0 || Date.now() > deadline) return alive;
     await new Promise((r) => setTimeout(r, 50));
   }
