@@ -7,9 +7,10 @@ export interface SimulationSetup extends Omit<StartSimulationOptions, 'env'> {
   /** A path (relative to the vitest root) or an inline environment object. */
   environment: string | object;
   /**
-   * Variables added to process.env for `${env:...}` and the replicas, e.g.
-   * `{ TRIAGE_RESILIENCE: 'naive' }`. Unlike StartSimulationOptions.env,
-   * this is merged over process.env rather than replacing it.
+   * Variables added to process.env for the environment's `${env:...}`
+   * references, e.g. `{ TRIAGE_RESILIENCE: 'naive' }`. Replicas get only what
+   * the environment passes them (plus PATH, HOME and the like), as in Compose.
+   * Unlike StartSimulationOptions.env, this is merged over process.env.
    */
   env?: Record<string, string>;
 }
