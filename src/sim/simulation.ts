@@ -15,6 +15,8 @@ import type { SimEvent } from './events.ts';
 import { startLoad } from './load/index.ts';
 import type { LoadHandle, LoadOptions, LoadResult, LoadSecond } from './load/index.ts';
 import { MetricsCollector, type MetricsSecond } from './metrics.ts';
+import { startControlServer, type ControlServer, type ControlServerOptions } from './control/server.ts';
+import type { SimulationApi } from './simulation-api.ts';
 
 export interface StartSimulationOptions {
   /** Only `process` so far. */
@@ -33,6 +35,8 @@ export interface StartSimulationOptions {
   onLog?: (line: LogLine) => void;
   /** How many log lines to keep for `logs()`. Default 5000. */
   logBufferLines?: number;
+  /** Serve the control API on 127.0.0.1 once healthy, for connectSimulation(url); stopped by stop(). */
+  control?: boolean | ControlServerOptions;
 }
 
 export type SimulationEvents = { event: [SimEvent]; log: [LogLine]; metrics: [MetricsSecond]; load: [LoadSecond] };
@@ -41,7 +45,7 @@ export type SimulationEvents = { event: [SimEvent]; log: [LogLine]; metrics: [Me
  * A running simulation: what every front-end (CLI, terminal UI, vitest
  * fixtures, incident replay) drives. It never exposes the runtime directly.
  */
-export class Simulation extends EventEmitter<SimulationEvents> implements AsyncDisposable {
+export class Simulation extends EventEmitter<SimulationEvents> implements SimulationApi {
   readonly #history: SimEvent[] = [];
   readonly #logs: LogLine[] = [];
   readonly #logLimit: number;
@@ -53,6 +57,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
   readonly #loads = new Set<LoadHandle>();
   readonly #seed: number | undefined;
   #stopped: Promise<void> | null = null;
+  #control: ControlServer | null = null;
   /** Masks secret values in anything printed. */
   redact: Redactor = createRedactor([]);
   readonly startedAt = Date.now();
@@ -79,6 +84,21 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
       const mock = topology.mockApi(api.name);
       if (mock) this.#apis.set(api.name, new ApiControl(api.name, mock, (e) => this.record(e)));
     }
+  }
+
+  /** The control API URL with its token (`http://127.0.0.1:PORT/?token=...`), when started with `control`. */
+  get controlUrl(): string | null {
+    return this.#control?.url ?? null;
+  }
+
+  /** The file holding the control API token (mode 0600), when started with `control`. */
+  get controlTokenFile(): string | null {
+    return this.#control?.tokenFile ?? null;
+  }
+
+  /** @internal: called by startSimulation. */
+  async startControl(options: ControlServerOptions): Promise<void> {
+    this.#control = await startControlServer(this, options);
   }
 
   /** @internal */
@@ -231,6 +251,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements AsyncD
       for (const api of this.#apis.values()) api.dispose();
       await this.#topology?.stop(reason);
       this.record({ type: 'simulation_stopped', ts: Date.now() });
+      // Last, so attached clients see the stop events before their streams end.
+      await this.#control?.close();
     })();
     return this.#stopped;
   }
@@ -265,6 +287,14 @@ export async function startSimulation(source: string | object, options: StartSim
   sim.record({ type: 'simulation_starting', ts: Date.now(), name: env.name, runtime: runtime.name, file: env.file });
   const topology = await runtime.start(env, { faultProxyPort: options.faultProxyPort, seed: options.seed, processEnv: options.env }, events);
   sim.attach(topology);
+  if (options.control) {
+    try {
+      await sim.startControl(options.control === true ? {} : options.control);
+    } catch (err) {
+      await sim.stop('error');
+      throw err;
+    }
+  }
   sim.record({ type: 'simulation_ready', ts: Date.now(), startupMs: performance.now() - t0 });
   return sim;
 }
