@@ -4,7 +4,8 @@ import type { LoadSnapshot } from '../sim/load/index.ts';
 import type { SimEventType } from '../sim/events.ts';
 import { errorFigures, fmtMs, fmtPercent, latencyChecks, latencySummary, type LatencyLimits } from './load-figures.ts';
 import { describeRecoveryProblem, waitForRecovery, type RecoveryOptions } from './recovery.ts';
-import { assertSimulation, findEvents, recentEvents, restartFigures, type EventOf } from './sim-matchers.ts';
+import { describeEvent } from '../sim/events.ts';
+import { assertSimulation, describeFilter, findEvents, recentEvents, restartFigures, type EventFilter } from './sim-matchers.ts';
 
 function assertLoad(received: unknown, matcher: string): LoadSnapshot {
   const r = received as Partial<LoadSnapshot> | null;
@@ -69,17 +70,17 @@ export const agentupMatchers = {
     };
   },
 
-  toHaveEvent<T extends SimEventType>(this: MatcherState, received: unknown, type: T, predicate?: (e: EventOf<T>) => boolean) {
+  toHaveEvent<T extends SimEventType>(this: MatcherState, received: unknown, type: T, filter?: EventFilter<T>) {
     const sim = assertSimulation(received, 'toHaveEvent');
-    const matching = findEvents(sim, type, predicate);
+    const matching = findEvents(sim, type, filter);
     const ofType = findEvents(sim, type);
     const pass = matching.length > 0;
     return {
       pass,
       message: () =>
         pass
-          ? `expected no ${type} event${predicate ? ' matching the predicate' : ''}, but saw ${matching.length}`
-          : `expected a ${type} event${predicate ? ' matching the predicate' : ''}, but saw ${ofType.length === 0 ? 'none' : `${ofType.length} that did not match`}; recent events:\n${recentEvents(sim)}`,
+          ? `expected no ${type} event${describeFilter(filter)}, but saw ${matching.length}: ${describeEvent(matching[0]!)}`
+          : `expected a ${type} event${describeFilter(filter)}, but saw ${ofType.length === 0 ? 'none' : `${ofType.length} that did not match`}; recent events:\n${recentEvents(sim)}`,
     };
   },
 } satisfies Record<string, RawMatcherFn>;

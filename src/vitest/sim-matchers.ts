@@ -28,6 +28,19 @@ export function recentEvents(sim: Simulation, count = 8): string {
   return events.map((e) => `  ${new Date(e.ts).toISOString().slice(11, 23)} ${describeEvent(e)}`).join('\n');
 }
 
-export function findEvents<T extends SimEventType>(sim: Simulation, type: T, predicate?: (e: EventOf<T>) => boolean): EventOf<T>[] {
-  return sim.events().filter((e): e is EventOf<T> => e.type === type && (!predicate || predicate(e as EventOf<T>)));
+/** A predicate, or some fields the event must have (compared with ===): `{ replica: 'triage-2' }`. */
+export type EventFilter<T extends SimEventType> = ((e: EventOf<T>) => boolean) | Partial<EventOf<T>>;
+
+export function findEvents<T extends SimEventType>(sim: Simulation, type: T, filter?: EventFilter<T>): EventOf<T>[] {
+  const test = (e: EventOf<T>): boolean => {
+    if (filter === undefined) return true;
+    if (typeof filter === 'function') return filter(e);
+    return Object.entries(filter).every(([k, v]) => (e as Record<string, unknown>)[k] === v);
+  };
+  return sim.events().filter((e): e is EventOf<T> => e.type === type && test(e as EventOf<T>));
+}
+
+export function describeFilter(filter: unknown): string {
+  if (filter === undefined) return '';
+  return typeof filter === 'function' ? ' matching the predicate' : ` with ${JSON.stringify(filter)}`;
 }

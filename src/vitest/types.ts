@@ -1,4 +1,4 @@
-import type { EventOf } from './sim-matchers.ts';
+import type { EventFilter } from './sim-matchers.ts';
 import type { SimEventType } from '../sim/events.ts';
 import type { LatencyLimits } from './load-figures.ts';
 import type { RecoveryOptions } from './recovery.ts';
@@ -11,8 +11,12 @@ export interface AgentupMatchers<R = unknown> {
   toHaveLatencyBelow(limits: LatencyLimits): R;
   /** On a Simulation: the replica (id or 1-based index), or any replica, restarted at least `times` (1). */
   toHaveRestarted(replica?: string | number, options?: { times?: number }): R;
-  /** On a Simulation: some event of `type` (matching `predicate`) happened. Works with expect.poll(() => sim). */
-  toHaveEvent<T extends SimEventType>(type: T, predicate?: (e: EventOf<T>) => boolean): R;
+  /**
+   * On a Simulation: some event of `type` happened, with the given fields
+   * (`{ replica: 'triage-2' }`) or matching a predicate. Works with
+   * `expect.poll(() => sim)`; there, a predicate's parameter needs a type (SimEvent).
+   */
+  toHaveEvent<T extends SimEventType>(type: T, filter?: EventFilter<T>): R;
 }
 
 /** Assertion-only matchers: they wait, so they return a promise to await. */

@@ -30,7 +30,10 @@ describe('the sim fixture and the Simulation matchers', { timeout: 60_000 }, () 
   test('a killed replica: toHaveEvent and toHaveRestarted see it, toRecoverWithin waits for it', async ({ sim }) => {
     expect(failureOf(() => expect(sim).toHaveRestarted('web-2'))).toBe('expected web-2 to have restarted, but: web-2 healthy with 0 restarts');
     await sim.replica('web-2').kill();
-    await expect.poll(() => sim, { timeout: 5000 }).toHaveEvent('replica_crashed', (e) => e.replica === 'web-2' && e.signal === 'SIGKILL');
+    await expect.poll(() => sim, { timeout: 5000 }).toHaveEvent('replica_crashed', { replica: 'web-2', signal: 'SIGKILL' });
+    expect(sim).toHaveEvent('replica_restarting', (e) => e.replica === 'web-2' && !e.manual);
+    expect(failureOf(() => expect(sim).not.toHaveEvent('replica_crashed', { replica: 'web-2' }))).toMatch(/^expected no replica_crashed event with \{"replica":"web-2"\}, but saw 1: web-2: crashed \(signal SIGKILL\)$/);
+    expect(failureOf(() => expect(sim).toHaveEvent('replica_crashed', { replica: 'web-1' }))).toMatch(/^expected a replica_crashed event with \{"replica":"web-1"\}, but saw 1 that did not match; recent events:\n/);
     await expect(sim).toRecoverWithin('10s');
     expect(sim).toHaveRestarted('web-2');
     expect(sim).toHaveRestarted(2);
