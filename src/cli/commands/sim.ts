@@ -1,0 +1,40 @@
+import type { Command } from '../main.ts';
+import { DEFAULT_ENVIRONMENT } from './up.ts';
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'start an environment and open the interactive terminal UI to watch and break it',
+  usage: [
+    'Usage: agentup sim [environment.yaml] [--plain] [--seed N] [--fault-proxy-port N]',
+    '',
+    `Starts every part of the environment (default ${DEFAULT_ENVIRONMENT}) and opens a full-screen`,
+    'view: topology and states, live traffic charts, merged logs and an event timeline. From the',
+    'keyboard: inject and remove faults (f, x, R), drive load (l, +, -, s), filter logs (/),',
+    'help (?), quit (q or Ctrl-C; everything stops). Without a terminal (CI, pipes) it prints a',
+    'plain event log instead.',
+    '',
+    '  --plain               print the plain event log even in a terminal',
+    '  --seed N              seed for the fault proxy\'s randomness and the load',
+    '  --fault-proxy-port N  preferred port of the fault proxy API (default 8474, a free one when taken)',
+  ].join('\n'),
+  options: {
+    plain: { type: 'boolean' },
+    seed: { type: 'string' },
+    'fault-proxy-port': { type: 'string' },
+  },
+  async run({ values, positionals }) {
+    const file = positionals[0] ?? DEFAULT_ENVIRONMENT;
+    const options = {
+      seed: values.seed === undefined ? undefined : Number(values.seed),
+      faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
+    };
+    const why = values.plain === true ? '--plain was given' : !process.stdout.isTTY ? 'stdout is not a terminal' : !process.stdin.isTTY ? 'stdin is not a terminal (no keys to read)' : null;
+    if (why) {
+      // Loaded lazily so `agentup --help` does not pay for Ink and React.
+      const { runPlainLog } = await import('../tui/plain-log.ts');
+      return runPlainLog(file, options, why, (line) => process.stdout.write(`${line}\n`));
+    }
+    const { runTui } = await import('../tui/run-tui.tsx');
+    return runTui(file, options);
+  },
+};
