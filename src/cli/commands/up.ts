@@ -10,13 +10,15 @@ export const DEFAULT_ENVIRONMENT = 'environments/support-agent.yaml';
 const RUNTIME_EVENTS = new Set<SimEvent['type']>([
   'replica_crashed', 'replica_oom_killed', 'replica_restarting', 'replica_crash_loop', 'replica_unhealthy',
   'replica_healthy', 'replica_paused', 'replica_resumed', 'dependency_exited', 'backend_down', 'simulation_stopping', 'simulation_stopped',
+  // Faults and load usually come from a test attached over the control API: show them as they happen.
+  'fault_added', 'fault_removed', 'faults_reset', 'load_started', 'load_finished',
 ]);
 
 export const upCommand: Command = {
   name: 'up',
   summary: 'start an environment and keep it running until Ctrl-C',
   usage: [
-    'Usage: agentup up [environment.yaml] [--json] [--logs] [--seed N] [--fault-proxy-port N]',
+    'Usage: agentup up [environment.yaml] [--json] [--logs] [--seed N] [--fault-proxy-port N] [--control-port N]',
     '',
     `Starts every part of the environment (default ${DEFAULT_ENVIRONMENT}), waits until all are`,
     'healthy, prints the endpoints and runs until Ctrl-C or SIGTERM, then stops everything.',
@@ -25,12 +27,14 @@ export const upCommand: Command = {
     '  --logs                also print every replica log line',
     '  --seed N              seed for the fault proxy\'s randomness',
     '  --fault-proxy-port N  preferred port of the fault proxy API (default 8474, a free one when taken)',
+    '  --control-port N      port of the control API on 127.0.0.1 (default a free one); attach with connectSimulation(url)',
   ].join('\n'),
   options: {
     json: { type: 'boolean' },
     logs: { type: 'boolean' },
     seed: { type: 'string' },
     'fault-proxy-port': { type: 'string' },
+    'control-port': { type: 'string' },
   },
   async run({ values, positionals }) {
     const file = positionals[0] ?? DEFAULT_ENVIRONMENT;
@@ -46,6 +50,8 @@ export const upCommand: Command = {
         sim = await startSimulation(file, {
           seed: values.seed === undefined ? undefined : Number(values.seed),
           faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
+          // On by default: tests in another terminal attach with connectSimulation(url).
+          control: { port: values['control-port'] === undefined ? undefined : Number(values['control-port']) },
           onEvent: (e) => {
             if (!ready || RUNTIME_EVENTS.has(e.type)) (json ? err : info)(`[${new Date(e.ts).toISOString().slice(11, 23)}] ${describeEvent(e)}`);
           },

@@ -14,6 +14,7 @@ export function endpointTable(sim: Simulation, startupMs: number): string {
   for (const a of e.apis) rows.push([`api ${a.name}`, a.proxiedUrl, `mock API via fault proxy "${a.proxy}"; mock at ${a.url}`]);
   for (const u of e.upstreams) rows.push([`upstream ${u.name}`, `tcp://${u.proxiedAddress}`, `via fault proxy "${u.proxy}"; yours at ${u.address}`]);
   rows.push(['fault proxy', e.faultProxy.url, `${e.faultProxy.engine} (Toxiproxy 2.12.0 API)`]);
+  if (sim.controlUrl) rows.push(['control', sim.controlUrl, `attach with connectSimulation(url); token also in ${sim.controlTokenFile}`]);
   const w0 = Math.max(4, ...rows.map((r) => r[0].length));
   const w1 = Math.max(7, ...rows.map((r) => sim.redact(r[1]).length));
   const line = (r: [string, string, string]) => `  ${r[0].padEnd(w0)}  ${sim.redact(r[1]).padEnd(w1)}  ${sim.redact(r[2])}`.trimEnd();
@@ -40,6 +41,7 @@ export function endpointJson(sim: Simulation, startupMs: number): string {
     dependencies: e.dependencies,
     apis: e.apis,
     upstreams: e.upstreams,
+    control: sim.controlUrl ? { url: sim.controlUrl, tokenFile: sim.controlTokenFile } : null,
     replicas: e.replicas.map((r) => {
       const s = replicas.find((x) => x.id === r.id);
       return { ...r, pid: s?.pid ?? null, status: s?.status ?? 'unknown' };

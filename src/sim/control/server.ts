@@ -36,6 +36,9 @@ const PING_INTERVAL_MS = 15_000;
  * `connectSimulation(url)` drives from another process.
  */
 export async function startControlServer(sim: Simulation, options: ControlServerOptions = {}): Promise<ControlServer> {
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new AgentupError(`control API port ${JSON.stringify(options.port)} must be a whole number from 0 to 65535`, { hint: 'e.g. --control-port 8475, or leave it out for a free one' });
+  }
   const token = newToken();
   const ctx: ControlContext = { sim, faults: new Map(), loads: new Map(), bus: new EventEmitter<LoadBusEvents>(), streams: new Set(), port: 0, startedAt: Date.now() };
   const server = http.createServer((req, res) => void handle(ctx, token, req, res));

@@ -24,6 +24,7 @@ export function defaultRuntimeDir(env: NodeJS.ProcessEnv = process.env): string 
  */
 export function writeControlFiles(dir: string, info: Omit<Discovery, 'tokenFile'>, token: string, port: number): { tokenFile: string; discoveryFile: string } {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  pruneDead(dir);
   const base = path.join(dir, `agentup-${info.pid}-${port}`);
   const tokenFile = `${base}.token`;
   const discoveryFile = `${base}.json`;
@@ -42,6 +43,14 @@ function writePrivate(file: string, text: string): void {
 export function removeControlFiles(files: { tokenFile: string; discoveryFile: string }): void {
   fs.rmSync(files.tokenFile, { force: true });
   fs.rmSync(files.discoveryFile, { force: true });
+}
+
+/** Files left by runs that were killed before they could remove them (kill -9). */
+function pruneDead(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^agentup-(\d+)-\d+\.(json|token)$/.exec(name);
+    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 /** Discovery files of control APIs whose process is still alive. */
