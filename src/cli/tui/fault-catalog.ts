@@ -36,14 +36,14 @@ const LINK: TargetKind[] = ['dependency', 'api', 'upstream'];
 /** Every toxic can hit either direction and only some connections. */
 const TOXIC_COMMON: ParamSpec[] = [
   { key: 'stream', label: 'stream', default: 'downstream', choices: ['downstream', 'upstream'] },
-  { key: 'toxicity', label: 'toxicity (fraction of connections)', default: 1 },
+  { key: 'toxicity', label: 'toxicity (0..1 of conns)', default: 1 },
 ];
 
 export const FAULTS: FaultSpec[] = [
   { kind: 'latency', label: 'latency: delay every chunk', targets: LINK, params: [{ key: 'latency', label: 'latency', default: 500, unit: 'ms' }, { key: 'jitter', label: 'jitter', default: 0, unit: 'ms' }, ...TOXIC_COMMON] },
   { kind: 'bandwidth', label: 'bandwidth: limit throughput', targets: LINK, params: [{ key: 'rate', label: 'rate', default: 10, unit: 'KB/s' }, ...TOXIC_COMMON] },
   { kind: 'slow_close', label: 'slow_close: delay closing', targets: LINK, params: [{ key: 'delay', label: 'delay', default: 2000, unit: 'ms' }, ...TOXIC_COMMON] },
-  { kind: 'timeout', label: 'timeout: swallow data, then close', targets: LINK, params: [{ key: 'timeout', label: 'close after (0 = never)', default: 5000, unit: 'ms' }, ...TOXIC_COMMON] },
+  { kind: 'timeout', label: 'timeout: swallow data, then close', targets: LINK, params: [{ key: 'timeout', label: 'close after (0: never)', default: 5000, unit: 'ms' }, ...TOXIC_COMMON] },
   { kind: 'reset_peer', label: 'reset_peer: TCP RST', targets: LINK, params: [{ key: 'timeout', label: 'after first data', default: 0, unit: 'ms' }, ...TOXIC_COMMON] },
   { kind: 'slicer', label: 'slicer: cut data in small pieces', targets: LINK, params: [{ key: 'average_size', label: 'average size', default: 64, unit: 'B' }, { key: 'size_variation', label: 'size variation', default: 16, unit: 'B' }, { key: 'delay', label: 'delay between pieces', default: 1000, unit: 'us' }, ...TOXIC_COMMON] },
   { kind: 'limit_data', label: 'limit_data: close after N bytes', targets: LINK, params: [{ key: 'bytes', label: 'bytes', default: 1024, unit: 'B' }, ...TOXIC_COMMON] },

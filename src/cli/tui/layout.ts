@@ -23,8 +23,8 @@ export function computeLayout(columns: number, rows: number, topRows: number): L
   const height = Math.max(MIN_ROWS, rows || MIN_ROWS) - 1;
   const main = height - HEADER_ROWS - STATUS_ROWS;
   const topHeight = Math.max(6, Math.min(topRows + 2, main - MIN_BOTTOM_ROWS));
-  const leftWidth = Math.min(60, Math.max(37, Math.floor(width * 0.4)));
-  const logWidth = Math.floor(width * 0.58);
+  const leftWidth = Math.min(60, Math.max(40, Math.floor(width * 0.4)));
+  const logWidth = Math.floor(width * (width < 100 ? 0.5 : 0.58));
   return {
     width, height, topHeight, bottomHeight: main - topHeight,
     leftWidth, rightWidth: width - leftWidth, logWidth, timelineWidth: width - logWidth,

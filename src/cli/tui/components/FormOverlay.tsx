@@ -7,7 +7,7 @@ import { Panel } from './Panel.tsx';
 /** The parameters of a fault or of the load, each with its value; the selected one is being edited. */
 export function FormOverlay(props: { title: string; form: FormState; hint: string; width: number; height: number }) {
   const { form, width, height } = props;
-  const labelWidth = Math.min(38, Math.max(...form.params.map((p) => p.label.length), 6) + 4);
+  const labelWidth = Math.min(Math.floor(width / 2), Math.max(...form.params.map((p) => p.label.length), 6) + 4);
   return (
     <Panel title={props.title} width={width} height={height} accent="cyan">
       {form.params.length === 0 && <Text>no parameters: Enter applies, Esc goes back</Text>}
