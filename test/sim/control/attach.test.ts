@@ -92,9 +92,13 @@ describe('attach to a running simulation over its control API', { timeout: 60_00
 
   test('stopping an attached simulation only detaches', async () => {
     const remote = await connectSimulation(sim.controlUrl!);
-    const history = remote.events().length;
-    expect(history).toBe(sim.events().length);
+    expect(remote.events().length).toBe(sim.events().length);
+    const load = remote.startLoad({ path: '/healthz', rate: 5, duration: '30s' });
+    await expect.poll(() => remote.events().some((e) => e.type === 'load_started')).toBe(true);
     await remote.stop();
+    // The load this client started is stopped with it (well before its 30 s); the simulation runs on.
+    await expect.poll(() => sim.events().some((e) => e.type === 'load_finished'), { timeout: 15_000 }).toBe(true);
+    await expect(load.done).rejects.toThrow(/detached before the load finished/);
     expect(sim.replicas().every((r) => r.status === 'healthy' || r.status === 'starting' || r.status === 'restarting')).toBe(true);
     expect(sim.events().some((e) => e.type === 'simulation_stopping')).toBe(false);
     const res = await fetch(`${sim.endpoints().loadBalancer}/healthz`);
@@ -116,6 +120,7 @@ describe('attach to a running simulation over its control API', { timeout: 60_00
 
   test('load from the attached side runs in the simulation: its events and figures show there', async () => {
     await using remote = await connectSimulation(sim.controlUrl!);
+    const finishedBefore = sim.events().filter((e) => e.type === 'load_finished').length;
     const ticks: number[] = [];
     remote.on('load', (s) => ticks.push(s.sent));
     const result = await remote.load({ path: '/healthz', rate: 50, duration: '2s' });
@@ -123,9 +128,8 @@ describe('attach to a running simulation over its control API', { timeout: 60_00
     expect(result.sent).toBeGreaterThanOrEqual(95);
     expect(result.failed).toBe(0);
     expect(ticks.length).toBeGreaterThanOrEqual(2);
-    const types = sim.events().map((e) => e.type);
-    expect(types).toContain('load_started');
-    expect(types).toContain('load_finished');
+    expect(sim.events().filter((e) => e.type === 'load_finished').length).toBe(finishedBefore + 1);
+    expect(sim.events().findLast((e) => e.type === 'load_finished')).toMatchObject({ sent: result.sent, ok: result.ok });
     expect(() => remote.startLoad({ rate: 1, duration: '1s', body: () => 'x' })).toThrow(/cannot be sent to an attached simulation/);
   });
 
