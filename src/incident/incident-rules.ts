@@ -78,13 +78,12 @@ function loadProblems(l: Raw, path: Array<string | number>): Problem[] {
 function stepProblems(s: Raw, path: Array<string | number>, faultNames: Set<string>): Problem[] {
   const actions = ACTION_KEYS.filter((k) => k in s);
   const problems: Problem[] = [];
-  if (actions.length !== 1) {
-    problems.push({
-      path: actions.length ? [...path, actions[1]!] : path,
-      at: actions.length ? 'key' : 'value',
-      message: actions.length ? `${path.join('.')} has both ${actions[0]} and ${actions[1]}; each step does one thing` : `${path.join('.')} has no action; give it one of ${joinOr(ACTION_KEYS)}`,
-      hint: 'split it into two steps with the same at:',
-    });
+  // A step whose only other key is unknown already has a did-you-mean for it.
+  const unknownKeys = Object.keys(s).some((k) => !['at', 'after', ...ACTION_KEYS].includes(k));
+  if (actions.length > 1) {
+    problems.push({ path: [...path, actions[1]!], at: 'key', message: `${path.join('.')} has both ${actions[0]} and ${actions[1]}; each step does one thing`, hint: 'split it into two steps with the same at:' });
+  } else if (actions.length === 0 && !unknownKeys) {
+    problems.push({ path, message: `${path.join('.')} has no action; give it one of ${joinOr(ACTION_KEYS)}`, hint: 'for example: - at: 10s\n    fault: { target: redis, down: true }' });
   }
   if ('at' in s && 'after' in s) problems.push({ path: [...path, 'after'], at: 'key', message: `${path.join('.')} has both at and after`, hint: 'at: is from the start of the timeline, after: from the previous step; keep one' });
   const load = asMapping(s.load);

@@ -128,6 +128,14 @@ async function replay(sim: Simulation, incident: Incident, journal: Journal, ctx
     ctx.onProgress?.({ tMs, totalMs: incident.totalMs, phases: [...running.keys()], rps: s.overall.rps, errorRate: s.overall.errorRate, p99Ms: s.overall.p99Ms });
   };
   sim.on('metrics', onMetrics as never);
+  // Loads due at 0 start first and the clock starts once they send: a load
+  // worker takes a moment to start, and a fault due at 2s must meet traffic.
+  const early = new Map<number, LoadHandle>();
+  for (const step of incident.steps.filter((s) => s.atMs === 0 && s.action.type === 'load')) {
+    early.set(step.index, await startPhase(sim, (step.action as Extract<typeof step.action, { type: 'load' }>).load, ctx.bodyDir));
+  }
+  const warmDeadline = Date.now() + 20_000;
+  while ([...early.values()].some((h) => h.snapshot().sent === 0) && Date.now() < warmDeadline) await sleep(20);
   ctx.startClock();
   const probing = (async () => {
     while (!ended && !ctx.signal?.aborted) {
@@ -146,7 +154,7 @@ async function replay(sim: Simulation, incident: Incident, journal: Journal, ctx
       const a = step.action;
       try {
         if (a.type === 'load') {
-          const handle = await startPhase(sim, a.load, ctx.bodyDir);
+          const handle = early.get(step.index) ?? (await startPhase(sim, a.load, ctx.bodyDir));
           running.set(a.load.name, handle);
           const startMs = ctx.now();
           const done = handle.done.finally(() => running.delete(a.load.name));
