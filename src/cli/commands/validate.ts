@@ -21,7 +21,7 @@ function jsonSummary(file: string, env: Environment): object {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Check an environment file and report every problem; starts nothing',
+  summary: 'check an environment file and report every problem; starts nothing',
   usage: [
     'Usage: agentup validate <file> [--json]',
     '',
