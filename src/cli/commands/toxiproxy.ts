@@ -40,7 +40,7 @@ async function readConfig(file: string): Promise<ProxyInput[]> {
 
 export const toxiproxyCommand: Command = {
   name: 'toxiproxy',
-  summary: `Run a standalone Toxiproxy ${TOXIPROXY_VERSION}-compatible fault proxy server`,
+  summary: `run a standalone Toxiproxy ${TOXIPROXY_VERSION}-compatible fault proxy server`,
   usage: [
     'Usage: agentup toxiproxy [--host 127.0.0.1] [--port 8474] [--config proxies.json] [--seed N] [--metrics]',
     '',
