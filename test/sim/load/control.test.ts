@@ -69,7 +69,9 @@ describe('live control of a run: setRate, stop, abort, snapshot', { timeout: 60_
       const bodyModule = new URL('./helpers/body-module.ts', import.meta.url).href;
       const r = await startLoad({ url: local.url, rate: 50, duration: '1s', seed: 3, bodyModule, method: 'POST' }).done;
       expect(r).toMatchObject({ thread: 'worker', sent: 50, ok: 50 });
-      expect(local.bodies.map((b) => JSON.parse(b).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      const indexes = local.bodies.map((b) => JSON.parse(b).i as number).sort((a, b) => a - b);
+      expect(indexes).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(JSON.parse(local.bodies[0]!).ticket).toMatch(/^T-\d+$/);
     } finally {
       await local.close();
     }

