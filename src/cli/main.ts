@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AgentupError, isAgentupError } from '../errors.ts';
+import { AgentupError } from '../errors.ts';
 import { commands } from './commands/index.ts';
+import { reportError } from './report-error.ts';
 
 export interface Command {
   name: string;
@@ -59,19 +60,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export function reportError(err: unknown): number {
-  if (isAgentupError(err)) {
-    process.stderr.write(`error: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
-    return err.exitCode;
-  }
-  if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`error: ${err.message}\n`);
-    return 2;
-  }
-  process.stderr.write(
-    `agentup crashed; this is a bug, please report it with the output below.\n${err instanceof Error ? err.stack : String(err)}\n`,
-  );
-  return 70;
-}
-
-export { AgentupError };
+export { AgentupError, reportError };

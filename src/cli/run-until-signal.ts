@@ -1,4 +1,4 @@
-import { reportError } from './main.ts';
+import { reportError } from './report-error.ts';
 
 interface Stoppable {
   stop(reason?: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Command } from '../main.ts';
-import { DEFAULT_ENVIRONMENT } from './up.ts';
+import { DEFAULT_ENVIRONMENT } from '../defaults.ts';
 
 export const simCommand: Command = {
   name: 'sim',
@@ -34,7 +34,10 @@ export const simCommand: Command = {
       const { runPlainLog } = await import('../tui/plain-log.ts');
       return runPlainLog(file, options, why, (line) => process.stdout.write(`${line}\n`));
     }
+    // React's development build is several times slower; the replicas still get the user's env unchanged.
+    const env = { ...process.env };
+    process.env.NODE_ENV ??= 'production';
     const { runTui } = await import('../tui/run-tui.tsx');
-    return runTui(file, options);
+    return runTui(file, { ...options, env });
   },
 };

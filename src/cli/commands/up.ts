@@ -2,9 +2,9 @@ import { describeEvent, type SimEvent } from '../../sim/events.ts';
 import type { Simulation } from '../../sim/simulation.ts';
 import type { Command } from '../main.ts';
 import { endpointJson, endpointTable } from '../output/endpoint-table.ts';
+import { DEFAULT_ENVIRONMENT } from '../defaults.ts';
 import { runUntilSignal } from '../run-until-signal.ts';
 
-export const DEFAULT_ENVIRONMENT = 'environments/support-agent.yaml';
 
 /** Events worth a line while running (start-up chatter is shown only before the table). */
 const RUNTIME_EVENTS = new Set<SimEvent['type']>([

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { Simulation, StartSimulationOptions } from '../../sim/simulation.ts';
-import { reportError } from '../main.ts';
+import { reportError } from '../report-error.ts';
 import { App } from './components/App.tsx';
 import { SimController } from './controller.ts';
 import { timestamped } from './plain-log.ts';
