@@ -37,7 +37,7 @@ export async function runTui(file: string, options: StartSimulationOptions, io: 
   for (const s of signals) process.on(s, onSignal);
   stdout.write(ALT_SCREEN_ON);
   const app = (control: SimController | null) => <App session={session} control={control} onQuit={quit} />;
-  const ink = render(app(null), { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 20 });
+  const ink = render(app(null), { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false, maxFps: 10 });
   let sim: Simulation | null = null;
   const restore = () => {
     ink.unmount();

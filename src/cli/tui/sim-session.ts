@@ -21,7 +21,7 @@ export class SimSession {
   readonly #listeners = new Set<() => void>();
   readonly #detach: Array<() => void> = [];
 
-  constructor(name = '', private readonly flushMs = 100) {
+  constructor(name = '', private readonly flushMs = 250) {
     this.#state = initialState(name);
   }
 
