@@ -41,6 +41,7 @@ export { test, test as it, simulationTest, DEFAULT_SEED, type SimulationSetup, t
 export { agentupMatchers, installMatchers } from './matchers.ts';
 export { waitForRecovery, type RecoveryOptions, type RecoveryProbe, type RecoveryState } from './recovery.ts';
 export { errorFigures, latencyChecks, type LatencyLimits } from './load-figures.ts';
+export { sliceLoad } from './slice-load.ts';
 export { errorRateOver, throughputOver, replicaStatus, healthyReplicas, restartsOf, rssOf, statusOf } from './poll-helpers.ts';
 export type { AgentupMatchers, AgentupAsyncMatchers } from './types.ts';
 export type { Simulation } from '../sim/simulation.ts';
