@@ -25,6 +25,8 @@ export const simCommand: Command = {
   async run({ values, positionals }) {
     const file = positionals[0] ?? DEFAULT_ENVIRONMENT;
     const options = {
+      // Attach mode: tests in another terminal drive this simulation with connectSimulation().
+      control: true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
       faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
     };

@@ -32,6 +32,7 @@ export async function runPlainLog(file: string, options: StartSimulationOptions,
     ready: (sim) => {
       const ep = sim.endpoints();
       out(`load balancer ${ep.loadBalancer ?? '-'}  fault proxy API ${ep.faultProxy.url}  replicas ${ep.replicas.map((r) => r.id).join(', ')}`);
+      if (sim.controlUrl) out(`control API ${sim.controlUrl} (attach with connectSimulation(url))`);
     },
   });
 }

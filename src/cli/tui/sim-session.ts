@@ -62,7 +62,7 @@ export class SimSession {
       ...ep.upstreams.map((u): Part => ({ name: u.name, kind: 'upstream', state: 'healthy', restarts: 0 })),
       { name: 'fault_proxy', kind: 'fault_proxy', state: 'healthy', restarts: 0 },
     ];
-    this.#queue({ type: 'topology', name: sim.name, endpoints: { loadBalancer: ep.loadBalancer, faultProxy: ep.faultProxy.url }, parts });
+    this.#queue({ type: 'topology', name: sim.name, endpoints: { loadBalancer: ep.loadBalancer, faultProxy: ep.faultProxy.url, control: sim.controlUrl ?? null }, parts });
     const on = <K extends 'event' | 'log' | 'metrics' | 'load'>(name: K, fn: (...args: never[]) => void) => {
       sim.on(name, fn as never);
       this.#detach.push(() => sim.off(name, fn as never));

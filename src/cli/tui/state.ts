@@ -62,7 +62,7 @@ export interface TuiState {
   name: string;
   phase: 'starting' | 'running' | 'stopping' | 'stopped';
   readyAt: number | null;
-  endpoints: { loadBalancer: string | null; faultProxy: string | null };
+  endpoints: { loadBalancer: string | null; faultProxy: string | null; control: string | null };
   parts: Part[];
   faults: ActiveFault[];
   overall: TrafficSeries;
@@ -84,7 +84,7 @@ export function initialState(name = ''): TuiState {
     name,
     phase: 'starting',
     readyAt: null,
-    endpoints: { loadBalancer: null, faultProxy: null },
+    endpoints: { loadBalancer: null, faultProxy: null, control: null },
     parts: [],
     faults: [],
     overall: emptySeries(),

@@ -8,7 +8,10 @@ import { color } from '../theme.ts';
 /** Endpoints (or the latest message) and the key bindings. */
 export function StatusLine(props: { state: TuiState; flash: Flash | null; width: number }) {
   const { state, flash, width } = props;
-  const endpoints = `LB ${state.endpoints.loadBalancer ?? '-'}  fault proxy API ${state.endpoints.faultProxy ?? '-'}`;
+  // The control URL (with its token) goes last: where the terminal is narrow it is cut, and
+  // connectSimulation() with no URL finds the running simulation anyway.
+  const control = state.endpoints.control ? `  control ${state.endpoints.control}` : '';
+  const endpoints = `LB ${state.endpoints.loadBalancer ?? '-'}  fault proxy API ${state.endpoints.faultProxy ?? '-'}${control}`;
   return (
     <Box flexDirection="column" width={width}>
       {flash ? (
