@@ -13,7 +13,7 @@ afterEach(async () => {
 
 /** `agentup sim` with stdout a pipe, as in CI. */
 function simPiped() {
-  const child = spawn(process.execPath, ['test/cli/tui/helpers/agentup.mjs', 'sim', 'environments/support-agent.yaml', '--fault-proxy-port', '0'], {
+  const child = spawn(process.execPath, ['bin/agentup.js', 'sim', 'environments/support-agent.yaml', '--fault-proxy-port', '0'], {
     cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -10,7 +10,7 @@ import { REPO_ROOT, waitAllGone } from '../../support/agentup-cli.ts';
 const SESSION = `agentup-tui-e2e-${process.pid}`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agentup-tui-e2e-'));
 const exitFile = path.join(tmp, 'exit-code');
-const CLI = 'test/cli/tui/helpers/agentup.mjs';
+const CLI = 'bin/agentup.js';
 
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
