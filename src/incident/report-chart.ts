@@ -54,7 +54,7 @@ export function lineChart(spec: ChartSpec): string {
       const d = s.points.map(([px, py], k) => `${k ? 'L' : 'M'}${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ');
       parts.push(`<path class="series" data-series="${esc(s.name)}" d="${d}" stroke="${s.color}"/>`);
     }
-    parts.push(`<rect x="${PAD.left + 260 + i * 110}" y="9" width="12" height="4" fill="${s.color}"/><text class="axis" x="${PAD.left + 276 + i * 110}" y="15">${esc(s.name)}</text>`);
+    parts.push(`<rect x="${W - PAD.right - 230 + i * 110}" y="9" width="12" height="4" fill="${s.color}"/><text class="axis" x="${W - PAD.right - 214 + i * 110}" y="15">${esc(s.name)}</text>`);
   });
   return `<svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
 }
