@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeEvent } from '../sim/events.ts';
+import { describeEvent, type SimEvent } from '../sim/events.ts';
 import type { LoadHandle, LoadResult } from '../sim/load/types.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { FaultBook } from './actions.ts';
@@ -23,6 +23,12 @@ export interface RunIncidentOptions {
   onProgress?: (p: Progress) => void;
   /** Every event and step as one line, with ms from the start of the timeline. */
   onLine?: (tMs: number, text: string) => void;
+  /**
+   * Play the timeline on this running simulation (the terminal UI's) instead
+   * of starting the incident's environment; it is left running afterwards.
+   * The incident's `overrides` and `env` cannot apply to it.
+   */
+  simulation?: Simulation;
 }
 
 export interface Progress {
@@ -73,16 +79,23 @@ export async function runIncident(incident: Incident, options: RunIncidentOption
   const { source, dir } = await environmentSource(incident);
   const bodyDir = await mkdtemp(path.join(os.tmpdir(), 'agentup-incident-'));
   let sim: Simulation | null = null;
+  const onEvent = (e: SimEvent) => {
+    const tMs = t0 > performance.now() ? -1 : now();
+    journal.events.push({ tMs, type: e.type, text: describeEvent(e) });
+    if (tMs >= 0) line(describeEvent(e));
+  };
+  const borrowed = options.simulation ?? null;
   try {
-    sim = await startSimulation(source, {
-      seed: incident.seed, dir, faultProxyPort: options.faultProxyPort,
-      env: { ...(options.env ?? process.env), ...incident.env },
-      onEvent: (e) => {
-        const tMs = t0 > performance.now() ? -1 : now();
-        journal.events.push({ tMs, type: e.type, text: describeEvent(e) });
-        if (tMs >= 0) line(describeEvent(e));
-      },
-    });
+    if (borrowed) {
+      sim = borrowed;
+      sim.on('event', onEvent);
+    } else {
+      sim = await startSimulation(source, {
+        seed: incident.seed, dir, faultProxyPort: options.faultProxyPort,
+        env: { ...(options.env ?? process.env), ...incident.env },
+        onEvent,
+      });
+    }
     await replay(sim, incident, journal, { ...options, bodyDir, startClock: () => (t0 = performance.now()), now, line });
     journal.outcome = journal.objectives.every((o) => o.passed) ? 'passed' : 'failed';
   } catch (err) {
@@ -90,7 +103,8 @@ export async function runIncident(incident: Incident, options: RunIncidentOption
     journal.outcome = 'error';
     journal.error = (err as Error).message;
   } finally {
-    await sim?.stop('incident finished');
+    if (borrowed) borrowed.off('event', onEvent);
+    else await sim?.stop('incident finished');
     await rm(bodyDir, { recursive: true, force: true });
     journal.endedAt = Date.now();
   }

@@ -38,7 +38,7 @@ export class SimController implements TuiControl {
   constructor(
     private readonly sim: Simulation,
     private readonly notify: (flash: Flash) => void,
-    /** `runIncident` is wired once incident files land (src/incident/); until then the key explains. */
+    /** `runIncident` plays an incident file on this simulation (the `i` key). */
     private readonly hooks: { runIncident?: (file: string) => Promise<void> } = {},
   ) {}
 
@@ -91,7 +91,7 @@ export class SimController implements TuiControl {
         this.#load = null;
         return;
       case 'run_incident':
-        if (!this.hooks.runIncident) throw new Error(`cannot run ${c.file} yet: incident files arrive with \`agentup run\``);
+        if (!this.hooks.runIncident) throw new Error(`cannot run ${c.file}: this screen was started without incident support`);
         await this.hooks.runIncident(c.file);
         return;
     }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { render } from 'ink';
 import type { Simulation, StartSimulationOptions } from '../../sim/simulation.ts';
 import { reportError } from '../report-error.ts';
@@ -48,7 +49,8 @@ export async function runTui(file: string, options: StartSimulationOptions, io: 
     const { startSimulation } = await import('../../sim/simulation.ts');
     sim = await startSimulation(file, { ...options, onEvent: session.event, onLog: session.log });
     session.attach(sim);
-    if (!quitting) ink.rerender(app(new SimController(sim, session.notify)));
+    const running = sim;
+    if (!quitting) ink.rerender(app(new SimController(sim, session.notify, { runIncident: (f) => playIncident(f, running, session.notify) })));
     await quitRequested;
     await sim.stop('quit from the terminal UI');
     session.flush();
@@ -66,4 +68,20 @@ export async function runTui(file: string, options: StartSimulationOptions, io: 
   } finally {
     session.close();
   }
+}
+
+/**
+ * Plays an incident file's timeline on the simulation on screen (its faults,
+ * load and checkpoints show up live) and writes its report, like `agentup run`.
+ */
+async function playIncident(file: string, sim: Simulation, notify: SimController['notify']): Promise<void> {
+  const { loadIncidentFile, runIncident, writeReport } = await import('../../incident/index.ts');
+  const { incident } = await loadIncidentFile(file);
+  const differs = path.resolve(incident.environment) !== path.resolve(sim.environment.file);
+  notify({ text: `playing ${incident.name} (${Math.round(incident.totalMs / 1000)}s)${differs ? ` on ${sim.name}, not its own environment` : ''}`, level: 'info' });
+  const journal = await runIncident(incident, { simulation: sim });
+  const dir = path.join('agentup-reports', incident.name);
+  await writeReport(dir, journal);
+  const failed = journal.objectives.filter((o) => !o.passed).length;
+  notify({ text: `${incident.name}: ${failed === 0 ? 'every objective held' : `${failed} of ${journal.objectives.length} objectives failed`}; report in ${dir}/`, level: failed === 0 ? 'info' : 'error' });
 }
