@@ -18,7 +18,12 @@ export interface SimulationSetup extends Omit<StartSimulationOptions, 'env'> {
 /** Seeded by default so a failing chaos test fails the same way when re-run. */
 export const DEFAULT_SEED = 1;
 
-async function startFromSetup(setup: SimulationSetup | null): Promise<Simulation> {
+/**
+ * What the `sim` fixture does: starts `setup` on a free fault-proxy port with
+ * DEFAULT_SEED, env merged over process.env. Also for a simulation per test
+ * or per describe: `await using sim = await startSimulationFromSetup({...})`.
+ */
+export async function startSimulationFromSetup(setup: SimulationSetup | null): Promise<Simulation> {
   if (!setup) {
     throw new AgentupError('the sim fixture has no environment to start', {
       hint: "use simulationTest('environments/my-env.yaml') or call test.override('simulation', { environment: ... }) at the top of the file",
@@ -42,7 +47,7 @@ async function startFromSetup(setup: SimulationSetup | null): Promise<Simulation
 export const test = base
   .extend<'simulation', SimulationSetup | null>('simulation', { scope: 'file' }, null)
   .extend('sim', { scope: 'file' }, async ({ simulation }, { onCleanup }) => {
-    const sim = await startFromSetup(simulation);
+    const sim = await startSimulationFromSetup(simulation);
     onCleanup(() => sim.stop('test file finished'));
     return sim;
   });
@@ -59,7 +64,7 @@ export function simulationTest(environment: string | object, options: Omit<Simul
     .extend<'simulation', SimulationSetup | null>('simulation', { scope: 'file' }, { environment, ...options })
     // Registered again so this test's simulation is its own fixture, not shared in vitest's per-fixture promise cache.
     .extend('sim', { scope: 'file' }, async ({ simulation }, { onCleanup }) => {
-      const sim = await startFromSetup(simulation);
+      const sim = await startSimulationFromSetup(simulation);
       onCleanup(() => sim.stop('test file finished'));
       return sim;
     }) as SimulationTest;

@@ -37,7 +37,7 @@ installMatchers(expect);
 
 export { expect };
 export { describe, beforeAll, afterAll, beforeEach, afterEach, onTestFailed, onTestFinished } from 'vitest';
-export { test, test as it, simulationTest, DEFAULT_SEED, type SimulationSetup, type SimulationTest } from './fixture.ts';
+export { test, test as it, simulationTest, startSimulationFromSetup, DEFAULT_SEED, type SimulationSetup, type SimulationTest } from './fixture.ts';
 export { agentupMatchers, installMatchers } from './matchers.ts';
 export { waitForRecovery, type RecoveryOptions, type RecoveryProbe, type RecoveryState } from './recovery.ts';
 export { errorFigures, latencyChecks, type LatencyLimits } from './load-figures.ts';
