@@ -1,8 +1,8 @@
 /**
  * Production failure: 3 replicas x a pool of 10 = 30 connections against a
- * Postgres that allows 20 (3 of them reserved for superusers). Idle, nothing
- * shows; under load the pools grow and Postgres refuses the 18th connection
- * with "sorry, too many clients already".
+ * Postgres that allows 20 (agentup reserves none for superusers). Idle,
+ * nothing shows; under load the pools grow and Postgres refuses the 21st
+ * connection with "sorry, too many clients already".
  * Resilient configuration: a pool of 5, so 3 x 5 = 15 always fits; a busy
  * replica queues in its pool instead of failing.
  *
@@ -20,7 +20,7 @@ const PG_ENV = `${ENVIRONMENTS}/pg-pool-mismatch.yaml`;
 const oversized = simulationTest(PG_ENV, { env: { PG_POOL_SIZE: '10' } });
 const sized = simulationTest(PG_ENV, { env: { PG_POOL_SIZE: '5' } });
 
-const USABLE_CONNECTIONS = 20 - 3; // max_connections minus superuser_reserved_connections
+const MAX_CONNECTIONS = 20; // environments/pg-pool-mismatch.yaml
 const LOAD = tickets(40, '3s');
 
 async function underLoad(sim: Simulation) {
@@ -43,6 +43,6 @@ describe('Postgres pool mismatch', { timeout: 90_000 }, () => {
     const result = await underLoad(sim);
     expect(result).toHaveErrorRateBelow(0.01);
     expect(sim.logs({ text: 'too many clients' })).toEqual([]);
-    expect(peakConnections(sim)).toBeLessThanOrEqual(Math.min(3 * 5, USABLE_CONNECTIONS));
+    expect(peakConnections(sim)).toBeLessThanOrEqual(Math.min(3 * 5, MAX_CONNECTIONS));
   });
 });
