@@ -79,7 +79,7 @@ export class Replica {
 
   static spawn(options: ReplicaOptions): Replica {
     const [file, args] =
-      typeof options.command === 'string' ? ['/bin/sh', ['-c', options.command]] : [options.command[0]!, options.command.slice(1)];
+      typeof options.command === 'string' ? ['/bin/sh', ['-c', shellCommand(options.command)]] : [options.command[0]!, options.command.slice(1)];
     let child: ChildProcess;
     try {
       child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -160,4 +160,14 @@ function spawnError(options: ReplicaOptions, cause: unknown): AgentupError {
     hint: 'check the service command and that its cwd exists',
     cause,
   });
+}
+
+/**
+ * A simple command (no lists, pipes, redirections or substitutions) is run
+ * with `exec`, so the shell is replaced by the program: a SIGTERM then reaches
+ * the program itself, which can shut down gracefully, instead of killing the
+ * shell and being reported as a crash. Anything more complex keeps its shell.
+ */
+export function shellCommand(command: string): string {
+  return /[;&|<>()`$\n]/.test(command) || /^\s*exec\s/.test(command) ? command : `exec ${command}`;
 }
