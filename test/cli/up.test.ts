@@ -65,6 +65,10 @@ describe('agentup up (default environment, real Redis, Postgres and 3 replicas)'
     expect(agentup.stdout + agentup.stderr).not.toContain('pw-from-the-shell-42');
     expect(info.dependencies.find((d) => d.name === 'postgres')?.proxiedUrl).toContain(':****@');
 
+    // The issue's budget for agentup itself with the default environment running and serving.
+    const rssMb = Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${agentup.pid}/status`, 'utf8'))![1]) / 1024;
+    expect(rssMb).toBeLessThan(150);
+
     const started = agentup.descendants();
     expect(started.length).toBeGreaterThanOrEqual(6); // reaper, redis, postgres (+ backends), 3 replicas
     agentup.kill('SIGINT');
