@@ -135,3 +135,13 @@ export class DependencyFaults {
     return name;
   }
 }
+
+/** Runs `body` with a fault in effect and always removes it afterwards, even when `body` throws. */
+export async function withFault<T>(fault: Promise<FaultHandle> | (() => Promise<FaultHandle>), body: () => Promise<T>): Promise<T> {
+  const handle = await (typeof fault === 'function' ? fault() : fault);
+  try {
+    return await body();
+  } finally {
+    await handle.remove();
+  }
+}

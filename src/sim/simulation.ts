@@ -10,13 +10,14 @@ import { createRedactor, type Redactor } from '../util/redact.ts';
 import { AgentupError } from '../errors.ts';
 import { ToxiproxyClient } from '../proxy/client.ts';
 import { ApiControl } from './api-control.ts';
-import { DependencyFaults, type FaultHandle } from './dependency-faults.ts';
+import { DependencyFaults, withFault, type FaultHandle } from './dependency-faults.ts';
 import type { SimEvent } from './events.ts';
 import { startLoad } from './load/index.ts';
 import type { LoadHandle, LoadOptions, LoadResult, LoadSecond } from './load/index.ts';
 import { MetricsCollector, type MetricsSecond } from './metrics.ts';
 import { startControlServer, type ControlServer, type ControlServerOptions } from './control/server.ts';
 import type { SimulationApi } from './simulation-api.ts';
+import { filterLogs } from './log-filter.ts';
 
 export interface StartSimulationOptions {
   /** Only `process` so far. */
@@ -123,12 +124,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
 
   /** Buffered log lines, filtered by replica, level or text. */
   logs(filter: { replica?: string; level?: string; text?: string } = {}): LogLine[] {
-    return this.#logs.filter(
-      (l) =>
-        (filter.replica === undefined || l.replica === filter.replica) &&
-        (filter.level === undefined || l.level === filter.level) &&
-        (filter.text === undefined || l.raw.includes(filter.text)),
-    );
+    return filterLogs(this.#logs, filter);
   }
 
   endpoints(): Endpoints {
@@ -186,12 +182,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
    * when `body` throws: `await sim.withFault(() => sim.dependency('redis').latency(500), async () => {...})`.
    */
   async withFault<T>(fault: Promise<FaultHandle> | (() => Promise<FaultHandle>), body: () => Promise<T>): Promise<T> {
-    const handle = await (typeof fault === 'function' ? fault() : fault);
-    try {
-      return await body();
-    } finally {
-      await handle.remove();
-    }
+    return withFault(fault, body);
   }
 
   /** Per-second time series (requests, errors, latency, per replica, per dependency, per API). */

@@ -4,7 +4,7 @@ import type { Endpoints } from '../../runtime/types.ts';
 import type { LogLine } from '../../services/log-lines.ts';
 import type { LoadBusEvents } from '../control/context.ts';
 import type { ControlInfo } from '../control/wire.ts';
-import type { FaultHandle } from '../dependency-faults.ts';
+import { withFault, type FaultHandle } from '../dependency-faults.ts';
 import type { SimEvent } from '../events.ts';
 import type { LoadHandle, LoadOptions, LoadResult, LoadSecond } from '../load/index.ts';
 import type { MetricsSecond } from '../metrics.ts';
@@ -13,6 +13,7 @@ import type { ControlClient } from './control-client.ts';
 import { RemoteApiControl, RemoteDependencyFaults, remoteReplica, type Rpc } from './remote-controls.ts';
 import { loadRequestBody, RemoteLoad } from './remote-load.ts';
 import { followStream, type SseMessage } from './sse-client.ts';
+import { filterLogs } from '../log-filter.ts';
 
 /** How long a changing call waits for its own events to come back on the stream before it returns anyway. */
 const MIRROR_WAIT_MS = 5_000;
@@ -158,12 +159,7 @@ export class RemoteSimulation extends EventEmitter<SimulationEventMap> implement
   }
 
   async withFault<T>(fault: Promise<FaultHandle> | (() => Promise<FaultHandle>), body: () => Promise<T>): Promise<T> {
-    const handle = await (typeof fault === 'function' ? fault() : fault);
-    try {
-      return await body();
-    } finally {
-      await handle.remove();
-    }
+    return withFault(fault, body);
   }
 
   /** Every event of the simulation so far (mirrored), oldest first. */
@@ -172,12 +168,7 @@ export class RemoteSimulation extends EventEmitter<SimulationEventMap> implement
   }
 
   logs(filter: { replica?: string; level?: string; text?: string } = {}): LogLine[] {
-    return this.#logs.filter(
-      (l) =>
-        (filter.replica === undefined || l.replica === filter.replica) &&
-        (filter.level === undefined || l.level === filter.level) &&
-        (filter.text === undefined || l.raw.includes(filter.text)),
-    );
+    return filterLogs(this.#logs, filter);
   }
 
   metrics(): readonly MetricsSecond[] {
