@@ -30,7 +30,13 @@ export const simCommand: Command = {
       seed: values.seed === undefined ? undefined : Number(values.seed),
       faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
     };
-    const why = values.plain === true ? '--plain was given' : !process.stdout.isTTY ? 'stdout is not a terminal' : !process.stdin.isTTY ? 'stdin is not a terminal (no keys to read)' : null;
+    const why =
+      values.plain === true ? '--plain was given'
+      : !process.stdout.isTTY ? 'stdout is not a terminal'
+      : !process.stdin.isTTY ? 'stdin is not a terminal (no keys to read)'
+      // Ink draws nothing but the last frame when it believes it runs in CI.
+      : inCi(process.env) ? 'CI is set in the environment'
+      : null;
     if (why) {
       // Loaded lazily so `agentup --help` does not pay for Ink and React.
       const { runPlainLog } = await import('../tui/plain-log.ts');
@@ -43,3 +49,9 @@ export const simCommand: Command = {
     return runTui(file, { ...options, env });
   },
 };
+
+/** The same test Ink applies (is-in-ci), so the choice of view matches what Ink would draw. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}

@@ -38,7 +38,8 @@ afterAll(() => {
 describe('agentup sim in tmux (default environment, real Redis, Postgres and 3 replicas)', { timeout: 120_000 }, () => {
   test('start, see it healthy, inject a Redis latency from the fault menu, kill a replica and see it restart, quit with nothing left', async () => {
     tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', '-c', REPO_ROOT,
-      `NO_COLOR=1 node ${CLI} sim environments/support-agent.yaml --fault-proxy-port 0; echo $? > ${exitFile}; sleep 60`);
+      // A person's terminal: without the CI variables the test runner may have (with them, sim prints the plain log).
+      `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${CLI} sim environments/support-agent.yaml --fault-proxy-port 0; echo $? > ${exitFile}; sleep 60`);
     const first = await waitForScreen(/3\/3 replicas healthy/, 60_000);
     expect(first).toMatch(/LB http:\/\/127\.0\.0\.1:\d+ {2}fault proxy API http:\/\/127\.0\.0\.1:\d+/);
     expect(first).toMatch(/redis\s+healthy/);
