@@ -85,6 +85,9 @@ function serverArgs(data: string, socketDir: string, options: StartPostgresOptio
     max_wal_senders: 0,
     shared_buffers: '32MB',
     huge_pages: 'off',
+    // Segments in the data dir (pg_dynshmem), removed with it; the default posix
+    // segments in /dev/shm outlive a Postgres that was SIGKILLed.
+    dynamic_shared_memory_type: 'mmap',
     logging_collector: 'off',
     lc_messages: 'C',
   };
