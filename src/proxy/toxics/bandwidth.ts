@@ -52,14 +52,8 @@ export const bandwidth: ToxicKind = {
       },
       () => out.end(),
     );
-    return {
-      write: (chunk) => queue.write(chunk),
-      end: () => queue.end(),
-      drain: () => {
-        planned = undefined;
-        return queue.drain();
-      },
-      heldBytes: () => queue.heldBytes(),
-    };
+    return queue.asPipe(() => {
+      planned = undefined;
+    });
   },
 };

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Chunk } from './types.ts';
+import type { Chunk, ToxicPipe } from './types.ts';
 
 /**
  * Precise waits for toxics. setTimeout alone fires up to ~1-2 ms late (libuv's
@@ -73,6 +73,19 @@ export class TimedQueue {
 
   heldBytes(): number {
     return this.bytes;
+  }
+
+  /** The queue as a toxic's pipe; `onDrain` lets the toxic forget its plan for the head when it is removed. */
+  asPipe(onDrain?: () => void): ToxicPipe {
+    return {
+      write: (chunk) => this.write(chunk),
+      end: () => this.end(),
+      drain: () => {
+        onDrain?.();
+        return this.drain();
+      },
+      heldBytes: () => this.heldBytes(),
+    };
   }
 
   drain(): Chunk[] {

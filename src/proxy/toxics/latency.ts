@@ -36,14 +36,8 @@ export const latency: ToxicKind = {
       },
       () => out.end(),
     );
-    return {
-      write: (chunk) => queue.write(chunk),
-      end: () => queue.end(),
-      drain: () => {
-        planned = undefined;
-        return queue.drain();
-      },
-      heldBytes: () => queue.heldBytes(),
-    };
+    return queue.asPipe(() => {
+      planned = undefined;
+    });
   },
 };

@@ -45,6 +45,7 @@ export const slicer: ToxicKind = {
       },
       () => out.end(),
     );
+    const pipe = queue.asPipe();
     return {
       write(chunk) {
         const cuts = sliceOffsets(0, chunk.data.length, averageSize, sizeVariation, () => out.random());
@@ -52,9 +53,9 @@ export const slicer: ToxicKind = {
           queue.write({ data: chunk.data.subarray(cuts[i - 1], cuts[i]), readAtMs: chunk.readAtMs });
         }
       },
-      end: () => queue.end(),
-      drain: () => queue.drain(),
-      heldBytes: () => queue.heldBytes(),
+      end: pipe.end,
+      drain: pipe.drain,
+      heldBytes: pipe.heldBytes,
     };
   },
 };
