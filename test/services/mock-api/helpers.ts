@@ -36,24 +36,9 @@ export async function burst(
 }
 
 /** `clients` loops sending requests until `durationMs` passes or `maxRequests` are sent in all. */
-export async function hammer(url: string, clients: number, durationMs: number, maxRequests: number): Promise<number[]> {
-  const agent = new Agent({ connections: clients });
-  const statuses: number[] = [];
+export function hammer(url: string, clients: number, durationMs: number, maxRequests: number): Promise<number[]> {
   const deadline = Date.now() + durationMs;
-  try {
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (Date.now() < deadline && statuses.length < maxRequests) {
-          const r = await request(url, { dispatcher: agent });
-          await r.body.dump();
-          statuses.push(r.statusCode);
-        }
-      }),
-    );
-  } finally {
-    await agent.close();
-  }
-  return statuses;
+  return sendWhile(url, clients, (sent) => Date.now() < deadline && sent < maxRequests);
 }
 
 export function countBy<T>(items: T[]): Map<T, number> {
@@ -82,14 +67,19 @@ async function burstFrom(url: string, count: number, localAddress: string): Prom
 }
 
 /** Exactly `total` GETs over `clients` keep-alive connections; returns statuses in completion order. */
-export async function sendMany(url: string, total: number, clients = 20): Promise<number[]> {
+export function sendMany(url: string, total: number, clients = 20): Promise<number[]> {
+  return sendWhile(url, clients, (issued) => issued < total);
+}
+
+/** `clients` loops, each sending GETs while `more(issued so far)` holds; statuses in completion order. */
+async function sendWhile(url: string, clients: number, more: (issued: number) => boolean): Promise<number[]> {
   const agent = new Agent({ connections: clients });
   const statuses: number[] = [];
   let issued = 0;
   try {
     await Promise.all(
       Array.from({ length: clients }, async () => {
-        while (issued < total) {
+        while (more(issued)) {
           issued++;
           const r = await request(url, { dispatcher: agent });
           await r.body.dump();
