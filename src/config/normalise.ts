@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULTS } from './defaults.ts';
 import { apis, faultProxy, faults, upstreams } from './normalise-proxy.ts';
+import { normaliseVersions } from './normalise-versions.ts';
 import { parseEnvReference, resolveEnvReference } from './references.ts';
 import { asMapping, asStrings, hasSection, readEnvFile, resolveEnvOnly, resolvePath, type LoadContext } from './semantic-context.ts';
 import { escapeTemplateText, partialRender, scanTemplate } from './template.ts';
@@ -82,10 +83,10 @@ function restartPolicy(raw: unknown): RestartPolicy {
 }
 
 function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
-  const command = Array.isArray(raw.command)
-    ? raw.command.map((c) => resolveEnvInTemplate(str(c), ctx.env))
-    : resolveEnvInTemplate(str(raw.command), ctx.env);
-  return {
+  const commandOf = (c: unknown): string | string[] =>
+    Array.isArray(c) ? c.map((part) => resolveEnvInTemplate(str(part), ctx.env)) : resolveEnvInTemplate(str(c), ctx.env);
+  const command = commandOf(raw.command);
+  const config: ServiceConfig = {
     name,
     command,
     cwd: typeof raw.cwd === 'string' ? resolvePath(ctx, raw.cwd)! : ctx.dir,
@@ -98,6 +99,9 @@ function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
     dependsOn: asStrings(raw.depends_on),
     startupTimeoutMs: ms(raw.startup_timeout, DEFAULTS.startupTimeout),
   };
+  const versions = normaliseVersions(raw, config, (r) => serviceEnv(ctx, { ...r, secrets: raw.secrets }), commandOf);
+  if (versions) config.versions = versions;
+  return config;
 }
 
 function redis(raw: Raw): RedisConfig | null {

@@ -127,3 +127,38 @@ export function backoffOrder(ctx: LoadContext): Problem[] {
     }];
   });
 }
+
+/**
+ * A second version only means something behind the load balancer, which
+ * splits traffic between exactly two versions: the current and the next.
+ */
+export function serviceVersions(ctx: LoadContext): Problem[] {
+  const lb = asMapping(ctx.raw.load_balancer) ?? (ctx.raw.load_balancer === null ? {} : undefined);
+  const services = servicesOf(ctx.raw);
+  const fronted = typeof lb?.service === 'string' ? lb.service : services.length === 1 && (lb || !hasSection(ctx.raw, 'load_balancer')) ? services[0]![0] : undefined;
+  return services.flatMap(([name, s]): Problem[] => {
+    const hasCanary = Object.hasOwn(s, 'canary');
+    const versions = asMapping(s.versions);
+    if (!hasCanary && !versions) return [];
+    const key = hasCanary ? 'canary' : 'versions';
+    if (hasCanary && versions) {
+      return [{ path: ['services', name, 'canary'], at: 'key', message: `services.${name} has both canary: and versions:`, hint: 'use canary: for a canary next to the service, or versions: { blue, green } for blue/green; not both' }];
+    }
+    if (versions && Object.keys(versions).length < 2) {
+      return [{ path: ['services', name, 'versions'], message: `services.${name}.versions needs exactly two versions, got ${Object.keys(versions).length}`, hint: 'name the version serving now and the release, e.g. versions: { blue: {}, green: { env: { RELEASE: "2" } } }; or use canary:' }];
+    }
+    if (versions && Object.keys(versions).length > 2) {
+      const names = Object.keys(versions);
+      return [{ path: ['services', name, 'versions', names[2]!], at: 'key', message: `services.${name}.versions has ${names.length} versions (${names.join(', ')}); a rollout moves traffic between exactly two`, hint: 'keep the version serving now first and the release second' }];
+    }
+    if (fronted !== name) {
+      return [{
+        path: ['services', name, key],
+        at: 'key',
+        message: `services.${name}.${key} needs the load balancer in front of ${name}, which splits traffic between the versions`,
+        hint: fronted ? `load_balancer.service is ${fronted}; set it to ${name}` : `add load_balancer: { service: ${name} }`,
+      }];
+    }
+    return [];
+  });
+}

@@ -1,6 +1,7 @@
 import { DEFAULTS, LB_STRATEGIES, REDIS_EVICTION_POLICIES, RESTART_POLICIES } from './defaults.ts';
 import type { NodeOf, SchemaNode } from './schema-nodes.ts';
 import { apisSection, faultProxySection, faultsSection, upstreamsSection } from './schema-proxy.ts';
+import { versionFields } from './schema-versions.ts';
 
 /**
  * The environment file format, in one place. The validator and
@@ -106,6 +107,9 @@ const service: NodeOf<'mapping'> = {
     depends_on: { kind: 'list', items: { kind: 'string', minLength: 1, example: 'redis' }, unique: true, label: 'a list of names', example: ['redis', 'postgres'], description: 'Services, redis, postgres, apis or upstreams (by name) started and healthy first.' },
   },
 };
+
+// A second version for rollouts reuses the service's own command and env nodes.
+Object.assign(service.fields, versionFields(service.fields));
 
 const redis: SchemaNode = {
   kind: 'mapping',

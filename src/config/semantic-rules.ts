@@ -14,6 +14,7 @@ import {
   loadBalancerService,
   portEnvClash,
   reservedServiceNames,
+  serviceVersions,
 } from './rules-services.ts';
 import {
   dependencyNameClashes,
@@ -43,6 +44,7 @@ export const SEMANTIC_RULES: ReadonlyArray<{ path: string; rule: string; check: 
   { path: '<any ${...} value>', rule: 'known, present, resolvable references', check: references },
   { path: 'postgres.users.<n>.name', rule: 'unique, not postgres', check: postgresUsers },
   { path: 'load_balancer.service', rule: 'a known service; required with several', check: loadBalancerService },
+  { path: 'services.<name>.<canary, versions>', rule: 'one of them, two versions, behind the load balancer', check: serviceVersions },
   { path: 'fault_proxy.url', rule: 'http on this machine; not with port or engine agentup', check: faultProxySettings },
   { path: 'upstreams.<name>.address', rule: 'host:port on this machine', check: upstreamAddresses },
   { path: '<apis, upstreams>.<name>', rule: 'unique across services, apis and upstreams; not built-in', check: dependencyNameClashes },

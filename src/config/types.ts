@@ -6,6 +6,8 @@
  * (src/plan/), because a dependency's address is only known once ports are.
  */
 
+import type { ServiceVersions } from './version-types.ts';
+
 export type RestartPolicyName = 'always' | 'on_failure' | 'never';
 export type LoadBalancerStrategy = 'round_robin' | 'least_connections';
 
@@ -59,6 +61,8 @@ export interface ServiceConfig {
   dependsOn: string[];
   /** Max time from spawn to first healthy check. */
   startupTimeoutMs: number;
+  /** Two versions side by side for rollouts (`canary:` or `versions:`); absent: one version. */
+  versions?: ServiceVersions;
 }
 
 export interface RedisConfig {
