@@ -14,8 +14,10 @@ import type {
   PlannedRedis,
   PlannedService,
   PlannedUpstream,
+  PlannedVersion,
   PortSlot,
 } from './types.ts';
+import { versionLayouts } from './versions.ts';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -34,7 +36,9 @@ export function portSlots(env: Environment): PortSlot[] {
   for (const upstream of Object.values(env.upstreams)) slots.push({ id: `${upstream.name}.proxy`, fixed: null });
   if (env.loadBalancer) slots.push({ id: 'load_balancer', fixed: env.loadBalancer.port });
   for (const service of Object.values(env.services)) {
-    for (let i = 1; i <= service.replicas; i++) slots.push({ id: `${service.name}.${i}`, fixed: null });
+    for (const layout of versionLayouts(service)) {
+      for (let i = 1; i <= layout.config.replicas; i++) slots.push({ id: `${layout.slotPrefix}.${i}`, fixed: null });
+    }
   }
   return slots;
 }
@@ -100,7 +104,8 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
 
   for (const service of Object.values(env.services)) {
     const dependsOn = new Set(service.dependsOn);
-    for (const { value } of Object.values(service.env)) {
+    const layouts = versionLayouts(service);
+    for (const { value } of layouts.flatMap((l) => Object.values(l.config.env))) {
       for (const part of parseTemplate(value)) {
         // A replica whose env names a dependency cannot work before it is up.
         if (part.kind !== 'ref') continue;
@@ -110,18 +115,26 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
       }
     }
     const planned: PlannedService = { kind: 'service', id: service.name, dependsOn: [...dependsOn].sort(), config: service, replicas: [] };
-    for (let index = 1; index <= service.replicas; index++) {
-      const address = at(`${service.name}.${index}`);
-      const replicaEnv: Record<string, string> = {};
-      for (const [key, { value, secret }] of Object.entries(service.env)) {
-        replicaEnv[key] = renderTemplate(value, (ref) => resolveReference(ref, book));
-        if (secret) secrets.push(replicaEnv[key]);
+    for (const layout of layouts) {
+      const version: PlannedVersion = { name: layout.name, role: layout.role, config: layout.config, replicas: [] };
+      for (let index = 1; index <= layout.config.replicas; index++) {
+        const address = at(`${layout.slotPrefix}.${index}`);
+        const id = `${layout.config.name}-${index}`;
+        const replicaEnv: Record<string, string> = {};
+        for (const [key, { value, secret }] of Object.entries(layout.config.env)) {
+          replicaEnv[key] = renderTemplate(value, (ref) => resolveReference(ref, book));
+          if (secret) secrets.push(replicaEnv[key]);
+        }
+        replicaEnv[service.portEnv] = String(address.port);
+        // Lets a replica name itself in logs and responses, like a pod name.
+        replicaEnv.AGENTUP_REPLICA_ID = id;
+        replicaEnv.AGENTUP_SERVICE = service.name;
+        if (layout.name) replicaEnv.AGENTUP_VERSION = layout.name;
+        const replica = { id, index, address, env: replicaEnv, ...(layout.name ? { version: layout.name } : {}) };
+        version.replicas.push(replica);
+        planned.replicas.push(replica);
       }
-      replicaEnv[service.portEnv] = String(address.port);
-      // Lets a replica name itself in logs and responses, like a pod name.
-      replicaEnv.AGENTUP_REPLICA_ID = `${service.name}-${index}`;
-      replicaEnv.AGENTUP_SERVICE = service.name;
-      planned.replicas.push({ id: `${service.name}-${index}`, index, address, env: replicaEnv });
+      if (service.versions) (planned.versions ??= []).push(version);
     }
     components.push(planned);
   }

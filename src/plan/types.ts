@@ -48,6 +48,18 @@ export interface PlannedReplica {
   address: Address;
   /** Fully resolved env for the child process (without the parent's env). */
   env: Record<string, string>;
+  /** The version it runs, for a service with `canary:` or `versions:`. */
+  version?: string;
+}
+
+/** One version of a service with two: its own supervisor, replicas and config (command, env). */
+export interface PlannedVersion {
+  name: string;
+  /** `current` serves everything at start; `next` is the release a rollout moves traffic to. */
+  role: 'current' | 'next';
+  /** The service's config with this version's command, env and replicas; `name` names its replicas (`triage-canary`). */
+  config: ServiceConfig;
+  replicas: PlannedReplica[];
 }
 
 export interface PlannedService {
@@ -55,7 +67,10 @@ export interface PlannedService {
   id: string;
   dependsOn: string[];
   config: ServiceConfig;
+  /** Every replica, of every version. */
   replicas: PlannedReplica[];
+  /** Present for a service with two versions: the current one first. */
+  versions?: PlannedVersion[];
 }
 
 export interface PlannedLoadBalancer {

@@ -4,12 +4,15 @@
  */
 import net from 'node:net';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
+import type { VersionGroup } from './lb-versions.ts';
 
 export interface BackendAddress {
   /** Replica id, e.g. `triage-1`; sent back in `X-Agentup-Replica`. */
   id: string;
   host: string;
   port: number;
+  /** The service version it runs; sent back in `X-Agentup-Version`. */
+  version?: string;
 }
 
 export interface BackendStats extends BackendAddress {
@@ -72,14 +75,19 @@ export class LbBackend {
   /** Latency since the last takeWindow(), for per-second time series. */
   readonly windowLatency = new LatencyHistogram();
   probeTimer: NodeJS.Timeout | null = null;
+  /** The version this replica belongs to, when the service has two. */
+  group: VersionGroup | null = null;
   #idle: BackendConn[] = [];
   #all = new Set<BackendConn>();
 
-  /** The header line added to every response this replica answers, with the head's closing CRLF. */
+  /** Header lines naming who answered (replica, and version when there are two). */
+  readonly identityLines: string;
+  /** The identity lines with the head's closing CRLF, added to every response this replica answers. */
   readonly replicaHeader: Buffer;
 
   constructor(readonly address: BackendAddress, private readonly overallWindow?: LatencyHistogram) {
-    this.replicaHeader = Buffer.from(`x-agentup-replica: ${address.id}\r\n\r\n`, 'latin1');
+    this.identityLines = `x-agentup-replica: ${address.id}\r\n${address.version ? `x-agentup-version: ${address.version}\r\n` : ''}`;
+    this.replicaHeader = Buffer.from(`${this.identityLines}\r\n`, 'latin1');
   }
 
   get usable(): boolean {
@@ -124,6 +132,13 @@ export class LbBackend {
     this.latency.recordMs(latencyMs);
     this.windowLatency.recordMs(latencyMs);
     this.overallWindow?.recordMs(latencyMs);
+    this.group?.record(status, latencyMs);
+  }
+
+  /** A connection error or a response cut short. */
+  recordError(): void {
+    this.errors += 1;
+    this.group?.recordError();
   }
 
   stats(): BackendStats {

@@ -135,7 +135,7 @@ export class Exchange implements ConnUser {
       this.#respBuf = EMPTY;
       this.#status = status;
       // Forwarded as received, plus who answered (and `connection: close` when we will close).
-      const extra = `x-agentup-replica: ${this.#backend.address.id}\r\n`;
+      const extra = this.#backend.identityLines;
       if (status === 101) {
         this.#toClient(Buffer.concat([raw.subarray(0, raw.length - 2), this.#backend.replicaHeader]));
         this.#startTunnel(rest);
@@ -183,7 +183,7 @@ export class Exchange implements ConnUser {
     // Cut off mid-response: nothing sensible to send, so cut the client off too.
     this.#done = true;
     this.#backend.inflight -= 1;
-    this.#backend.errors += 1;
+    this.#backend.recordError();
     this.client.socket.destroy();
   }
 
@@ -191,7 +191,7 @@ export class Exchange implements ConnUser {
     const backend = this.#backend;
     const stale = this.#conn.reused;
     backend.inflight -= 1;
-    backend.errors += 1;
+    backend.recordError();
     this.#conn.user = null;
     this.#conn.socket.destroy();
     const reason = err instanceof Error && !('code' in err) ? err.message : reasonOf(err as NodeJS.ErrnoException | null);

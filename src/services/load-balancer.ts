@@ -14,8 +14,10 @@ import { probeTcp } from './health-check.ts';
 import { pickBackend } from './lb-pick.ts';
 import { ClientConn, type LbContext } from './lb-connection.ts';
 import type { ReplicaSnapshot, SupervisorEvent } from './supervisor-events.ts';
+import { pickVersioned, VersionGroup, type VersionRouting, type VersionStats, type VersionWindowStats } from './lb-versions.ts';
 
 export type { BackendAddress, BackendStats } from './lb-backend.ts';
+export type { VersionRouting, VersionStats, VersionWindowStats } from './lb-versions.ts';
 
 export interface LoadBalancerOptions {
   host?: '127.0.0.1';
@@ -32,6 +34,8 @@ export interface LoadBalancerStats {
   /** Requests answered 503 because no replica was healthy. */
   rejected: number;
   backends: BackendStats[];
+  /** Per version, when the service has two (current first). */
+  versions?: VersionStats[];
 }
 
 export type LoadBalancerEventMap = {
@@ -56,6 +60,8 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   #ctx: LbContext;
   #backends: LbBackend[] = [];
   #next = { value: 0 };
+  /** Null for a service with one version: requests then take the plain pick, as before versions existed. */
+  #groups: VersionGroup[] | null = null;
   #rejected = 0;
   readonly #window = new LatencyHistogram();
   #opts: LoadBalancerOptions;
@@ -65,7 +71,7 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     this.#opts = options;
     this.strategy = options.strategy ?? 'round_robin';
     this.#ctx = {
-      pick: (exclude) => pickBackend(this.#backends, this.strategy, this.#next, exclude),
+      pick: (exclude) => (this.#groups === null ? pickBackend(this.#backends, this.strategy, this.#next, exclude) : pickVersioned(this.#groups, this.strategy, exclude)),
       markDown: (b, reason) => this.#markDown(b, reason),
       countRejected: () => (this.#rejected += 1),
       service: options.service,
@@ -108,13 +114,68 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     const existing = this.#backends.find((b) => b.address.id === address.id);
     if (existing && existing.address.port === address.port && existing.address.host === address.host) return;
     if (existing) this.removeBackend(address.id);
-    this.#backends.push(new LbBackend({ ...address }, this.#window));
+    const backend = new LbBackend({ ...address }, this.#window);
+    if (address.version !== undefined) {
+      backend.group = this.#group(address.version);
+      backend.group.backends.push(backend);
+    }
+    this.#backends.push(backend);
   }
 
   removeBackend(id: string): void {
     const found = this.#backends.find((b) => b.address.id === id);
     found?.close();
     this.#backends = this.#backends.filter((b) => b !== found);
+    const members = found?.group?.backends;
+    if (members) members.splice(members.indexOf(found!), 1);
+  }
+
+  /**
+   * Declares the versions in order (current first) with their starting
+   * weights in percent; replicas join a version through `attach(source, version)`.
+   */
+  defineVersions(versions: Array<{ name: string; weight: number }>): void {
+    for (const v of versions) this.#group(v.name);
+    this.setWeights(Object.fromEntries(versions.map((v) => [v.name, v.weight])));
+  }
+
+  /** Percent per version (summing to 100); takes effect from the next request, in-flight ones finish where they are. */
+  setWeights(weights: Record<string, number>): void {
+    const groups = this.#groups ?? [];
+    const unknown = Object.keys(weights).filter((name) => !groups.some((g) => g.name === name));
+    const total = Object.values(weights).reduce((a, b) => a + b, 0);
+    if (unknown.length > 0 || Object.values(weights).some((w) => !(w >= 0)) || Math.abs(total - 100) > 1e-9) {
+      throw new AgentupError(`version weights ${JSON.stringify(weights)} do not fit the versions ${groups.map((g) => g.name).join(', ') || '(none)'}`, {
+        hint: 'give each version a percentage from 0 to 100, summing to 100',
+      });
+    }
+    for (const g of groups) {
+      g.weight = weights[g.name] ?? 0;
+      g.current = 0;
+    }
+  }
+
+  /** The rollout's view of this load balancer; null when the service has one version. */
+  versionRouting(service: string): VersionRouting | null {
+    if (this.#groups === null) return null;
+    const groups = this.#groups;
+    return {
+      service,
+      versions: () => groups.map((g) => g.stats()),
+      setWeights: (weights) => this.setWeights(weights),
+      takeWindow: (window) => {
+        const out: Record<string, VersionWindowStats> = {};
+        for (const g of groups) out[g.name] = g.windows[window].take();
+        return out;
+      },
+    };
+  }
+
+  #group(name: string): VersionGroup {
+    this.#groups ??= [];
+    let g = this.#groups.find((x) => x.name === name);
+    if (!g) this.#groups.push((g = new VersionGroup(name)));
+    return g;
   }
 
   /** Takes a backend in or out of rotation (supervisor health); enabling also clears a passive `down`. */
@@ -126,14 +187,15 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   }
 
   /** Follows a supervisor: healthy replicas join, failing ones leave. Returns a detach function. */
-  attach(source: ReplicaEventSource): () => void {
+  attach(source: ReplicaEventSource, version?: string): () => void {
+    const tag = version === undefined ? {} : { version };
     for (const r of source.replicas()) {
-      this.addBackend({ id: r.id, host: '127.0.0.1', port: r.port });
+      this.addBackend({ id: r.id, host: '127.0.0.1', port: r.port, ...tag });
       this.setEnabled(r.id, r.status === 'healthy' || r.status === 'paused');
     }
     const onEvent = (e: SupervisorEvent): void => {
       if (e.type === 'replica_healthy') {
-        this.addBackend({ id: e.replica, host: '127.0.0.1', port: e.port });
+        this.addBackend({ id: e.replica, host: '127.0.0.1', port: e.port, ...tag });
         this.setEnabled(e.replica, true);
       } else if (OUT_OF_ROTATION.has(e.type)) {
         this.setEnabled(e.replica, false);
@@ -160,7 +222,9 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   }
 
   stats(): LoadBalancerStats {
-    return { rejected: this.#rejected, backends: this.#backends.map((b) => b.stats()) };
+    const stats: LoadBalancerStats = { rejected: this.#rejected, backends: this.#backends.map((b) => b.stats()) };
+    if (this.#groups) stats.versions = this.#groups.map((g) => g.stats());
+    return stats;
   }
 
   async close(): Promise<void> {

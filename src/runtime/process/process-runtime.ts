@@ -5,7 +5,7 @@ import { postgresUrl } from '../../plan/addresses.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
 import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
 import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
-import { startLoadBalancer, type LoadBalancer } from '../../services/load-balancer.ts';
+import { startLoadBalancer, type LoadBalancer, type VersionRouting } from '../../services/load-balancer.ts';
 import { startPostgres, type RunningPostgres } from '../../services/postgres.ts';
 import { startRedis, type RunningRedis } from '../../services/redis.ts';
 import { ServiceSupervisor } from '../../services/supervisor.ts';
@@ -50,7 +50,10 @@ class ProcessTopologyRun implements RunningTopology {
   #apis = new Map<string, RunningMockApi>();
   #redis: RunningRedis | null = null;
   #postgres: RunningPostgres | null = null;
+  /** Keyed by service name, or per version by the version's replica prefix (`triage-canary`). */
   #supervisors = new Map<string, ServiceSupervisor>();
+  /** Which service (and version) each supervisor key runs. */
+  #serviceOf = new Map<string, { service: string; version?: string }>();
   #loadBalancer: LoadBalancer | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -123,10 +126,13 @@ class ProcessTopologyRun implements RunningTopology {
         return this.#timed(c.id, 'service', () => this.#startService(c, options));
       case 'load_balancer':
         return this.#timed(c.id, 'load_balancer', async () => {
-          const supervisor = this.#supervisors.get(c.service);
-          if (!supervisor) throw new BugError(`load balancer for unknown service ${c.service}`);
+          const fronted = [...this.#supervisors].filter(([key]) => this.#serviceOf.get(key)?.service === c.service);
+          if (fronted.length === 0) throw new BugError(`load balancer for unknown service ${c.service}`);
           this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy });
-          this.#loadBalancer.attach(supervisor);
+          const versions = (this.plan.components.find((p) => p.kind === 'service' && p.id === c.service) as PlannedService).versions;
+          // The current version takes every request until a rollout moves some.
+          if (versions) this.#loadBalancer.defineVersions(versions.map((v) => ({ name: v.name, weight: v.role === 'current' ? 100 : 0 })));
+          for (const [key, supervisor] of fronted) this.#loadBalancer.attach(supervisor, this.#serviceOf.get(key)?.version);
           this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
           return this.#loadBalancer.url;
         });
@@ -180,17 +186,30 @@ class ProcessTopologyRun implements RunningTopology {
 
   async #startService(c: PlannedService, options: RuntimeStartOptions): Promise<string> {
     const base = inheritedEnv(options.processEnv ?? process.env);
-    const supervisor = new ServiceSupervisor({
-      service: c.config,
-      ports: c.replicas.map((r) => r.address.port),
-      env: (index) => ({ ...base, ...c.replicas[index]!.env }),
-      tracker: this.#reaper!,
-    });
-    this.#supervisors.set(c.id, supervisor);
-    supervisor.on('event', (e) => this.events.emit('event', e));
-    supervisor.on('log', (line) => this.events.emit('log', line));
-    await supervisor.start();
-    return `${c.replicas.length} replica${c.replicas.length === 1 ? '' : 's'}`;
+    // One supervisor per version: each has its own command, env and replica ids.
+    const groups = c.versions ?? [{ name: '', config: c.config, replicas: c.replicas }];
+    await Promise.all(groups.map((group) => {
+      const supervisor = new ServiceSupervisor({
+        service: group.config,
+        ports: group.replicas.map((r) => r.address.port),
+        env: (index) => ({ ...base, ...group.replicas[index]!.env }),
+        tracker: this.#reaper!,
+      });
+      const key = c.versions ? group.config.name : c.id;
+      this.#supervisors.set(key, supervisor);
+      this.#serviceOf.set(key, group.name ? { service: c.id, version: group.name } : { service: c.id });
+      supervisor.on('event', (e) => this.events.emit('event', e));
+      supervisor.on('log', (line) => this.events.emit('log', line));
+      return supervisor.start();
+    }));
+    const count = `${c.replicas.length} replica${c.replicas.length === 1 ? '' : 's'}`;
+    return c.versions ? `${count} (${c.versions.map((v) => `${v.name} ${v.replicas.length}`).join(', ')})` : count;
+  }
+
+  /** Weights and per-version counters of the load-balanced service, when it has two versions. */
+  versionRouting(): VersionRouting | null {
+    const lb = this.plan.components.find((c) => c.kind === 'load_balancer');
+    return lb && this.#loadBalancer ? this.#loadBalancer.versionRouting(lb.service) : null;
   }
 
   endpoints(): Endpoints {
@@ -235,9 +254,10 @@ class ProcessTopologyRun implements RunningTopology {
 
   replicas(service?: string) {
     return [...this.#supervisors]
-      .filter(([name]) => service === undefined || name === service)
+      .map(([key, s]) => ({ s, of: this.#serviceOf.get(key) ?? { service: key } }))
+      .filter(({ of }) => service === undefined || of.service === service)
       // The supervisor samples RSS only to enforce memory_limit_mb; read it here otherwise.
-      .flatMap(([name, s]) => s.replicas().map((r) => ({ ...r, rssBytes: r.rssBytes || (r.pid ? treeRssBytes(r.pid) : 0), service: name })));
+      .flatMap(({ s, of }) => s.replicas().map((r) => ({ ...r, rssBytes: r.rssBytes || (r.pid ? treeRssBytes(r.pid) : 0), service: of.service, ...(of.version ? { version: of.version } : {}) })));
   }
 
   replicaControl(id: string): ReplicaControl {
