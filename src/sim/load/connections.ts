@@ -1,35 +1,38 @@
 /**
- * Keep-alive connections for the engine: undici Clients (one socket, one
- * request at a time each), reused last-in first-out, as many as the peak
+ * Keep-alive connections for the engine (http-connection.ts: one socket,
+ * one request at a time each), reused last-in first-out, as many as the peak
  * number of requests in flight (which maxInFlight bounds).
  *
- * Why not undici's Pool: it cannot bound how many connects are under way.
- * Opening hundreds of connections at once overflows a server's accept
- * backlog; the kernel drops the SYNs and retries after 1 s, then 3 s, so
- * latency jumps to seconds, more requests pile up, and it spirals (seen at
- * 5,000/s on this machine, with TcpExtListenDrops counting). So at most
- * MAX_CONNECTING connects are under way; acquire() returns null beyond that
- * and onAvailable() says when to try again. The waiting request keeps its
- * intended time, so the wait shows in its latency. Requests never queue
- * behind another request on one connection.
+ * At most MAX_CONNECTING connects are under way: opening hundreds at once
+ * overflows a server's accept backlog; the kernel drops the SYNs and retries
+ * after 1 s, then 3 s, so latency jumps to seconds, more requests pile up,
+ * and it spirals (seen at 5,000/s on this machine, with TcpExtListenDrops
+ * counting). acquire() returns null beyond that and onAvailable() says when
+ * to try again. The waiting request keeps its intended time, so the wait
+ * shows in its latency. Requests never queue behind another request on one
+ * connection.
  */
-import { Client } from 'undici';
+import { HttpConnection, type ConnectionOwner, type Target } from './http-connection.ts';
 
 const MAX_CONNECTING = 32;
 
-export class Connections {
-  readonly #idle: Client[] = [];
-  readonly #all = new Set<Client>();
-  readonly #connecting = new Set<Client>();
-  readonly #options: ConstructorParameters<typeof Client>[1];
+export interface ConnectionEvents {
+  /** A request ended: `status` with err null, or a transport error. */
+  onResult(exchange: unknown, status: number, err: Error | null): void;
+  /** A connection or a connect slot came free. */
+  onAvailable(): void;
+}
+
+export class Connections implements ConnectionOwner {
+  readonly #idle: HttpConnection[] = [];
+  readonly #all = new Set<HttpConnection>();
+  #connecting = 0;
+  #closed = false;
 
   constructor(
-    private readonly origin: string,
-    timeoutMs: number,
-    private readonly onAvailable: () => void,
-  ) {
-    this.#options = { pipelining: 1, connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 };
-  }
+    private readonly target: Target,
+    private readonly events: ConnectionEvents,
+  ) {}
 
   /** Connections open or opening. */
   get size(): number {
@@ -37,39 +40,66 @@ export class Connections {
   }
 
   /** An idle connection, a new one, or null while MAX_CONNECTING connects are under way. */
-  acquire(): Client | null {
-    const idle = this.#idle.pop();
-    if (idle) return idle;
-    if (this.#connecting.size >= MAX_CONNECTING) return null;
-    const client = new Client(this.origin, this.#options);
-    this.#all.add(client);
-    this.#connecting.add(client);
-    const settled = () => {
-      if (this.#connecting.delete(client)) this.onAvailable();
-    };
-    client.once('connect', settled);
-    // The request's handler gets the error too; this only ends the connecting state.
-    client.on('connectionError', settled);
-    return client;
-  }
-
-  /** After its request ends: back to the free list when healthy, closed after a transport error. */
-  release(client: Client, healthy: boolean): void {
-    if (healthy && !client.destroyed && !client.closed) {
-      this.#idle.push(client);
-      this.onAvailable();
-      return;
+  acquire(): HttpConnection | null {
+    for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
+      if (conn.dead) continue;
+      // The server may be closing it just now: a request written into that race would fail for nothing.
+      if (performance.now() - conn.idleSinceMs < conn.keepAliveMs) return conn;
+      conn.destroy();
     }
-    this.#all.delete(client);
-    this.#connecting.delete(client);
-    void client.destroy().catch(() => {});
+    if (this.#connecting >= MAX_CONNECTING) return null;
+    const conn = new HttpConnection(this.target, this);
+    this.#all.add(conn);
+    this.#connecting++;
+    return conn;
   }
 
-  async close(): Promise<void> {
+  /** Writes a request on `conn` for `exchange`. */
+  send(conn: HttpConnection, exchange: unknown, bytes: Buffer, noBody: boolean): void {
+    conn.exchange = exchange;
+    conn.send(bytes, noBody);
+  }
+
+  onConnect(): void {
+    this.#connecting--;
+    if (this.#closed) return;
+    this.events.onAvailable();
+  }
+
+  onResponse(conn: HttpConnection, status: number, reusable: boolean): void {
+    if (this.#closed) return;
+    const exchange = conn.exchange;
+    conn.exchange = null;
+    if (reusable) {
+      conn.idleSinceMs = performance.now();
+      this.#idle.push(conn);
+    } else this.#all.delete(conn);
+    this.events.onResult(exchange, status, null);
+    if (reusable) this.events.onAvailable();
+  }
+
+  onClosed(conn: HttpConnection, err: Error | null): void {
+    if (this.#closed) return;
+    this.#all.delete(conn);
+    if (conn.connecting) {
+      conn.connecting = false;
+      this.#connecting--;
+    }
+    const exchange = conn.exchange;
+    conn.exchange = null;
+    if (err && exchange) this.events.onResult(exchange, 0, err);
+    this.events.onAvailable();
+  }
+
+  close(): void {
+    this.#closed = true;
     const all = [...this.#all];
     this.#all.clear();
     this.#idle.length = 0;
-    this.#connecting.clear();
-    await Promise.all(all.map((c) => c.destroy().catch(() => {})));
+    this.#connecting = 0;
+    for (const conn of all) {
+      conn.exchange = null;
+      conn.destroy();
+    }
   }
 }

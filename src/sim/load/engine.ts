@@ -5,42 +5,28 @@
  * of quietly lowering the load: no coordinated omission). Runs the same in a
  * worker thread or inline; each request in flight has its own keep-alive
  * connection (connections.ts), so nothing queues inside the HTTP client.
+ * Requests are prebuilt bytes on raw sockets (request-bytes.ts,
+ * http-connection.ts): per request there is one small object and no closure,
+ * promise or timer, which is what lets it keep up with autocannon.
  */
-import type { Client, Dispatcher } from 'undici';
-import { Connections } from './connections.ts';
+import { Connections, type ConnectionEvents } from './connections.ts';
+import type { HttpConnection } from './http-connection.ts';
 import { SeededRandom } from '../../proxy/random.ts';
 import { errorKind, LoadTimeoutError } from './error-kind.ts';
 import type { InlineOnly, NormalisedLoad } from './options.ts';
 import { Recorder } from './recorder.ts';
-import { requestMaker } from './request-options.ts';
+import { requestBytes } from './request-bytes.ts';
+import { targetOf } from './target.ts';
 import { Schedule } from './schedule.ts';
 import type { BodyGenerator, LoadResult, LoadSecond, LoadSnapshot } from './types.ts';
 
-class Exchange implements Dispatcher.DispatchHandler {
-  status = 0;
+class Exchange {
   sentAtMs = 0;
-  abort: ((err?: Error) => void) | null = null;
-  client: Client | null = null;
-  constructor(readonly engine: LoadEngine, readonly intendedMs: number, readonly options: Dispatcher.DispatchOptions) {}
-  onConnect(abort: (err?: Error) => void): void {
-    this.abort = abort;
-  }
-  onHeaders(status: number): boolean {
-    this.status = status;
-    return true;
-  }
-  onData(): boolean {
-    return true;
-  }
-  onComplete(): void {
-    this.engine.settle(this, null);
-  }
-  onError(err: Error): void {
-    this.engine.settle(this, err);
-  }
+  conn: HttpConnection | null = null;
+  constructor(readonly intendedMs: number, readonly bytes: Buffer) {}
 }
 
-export class LoadEngine {
+export class LoadEngine implements ConnectionEvents {
   readonly #load: NormalisedLoad;
   readonly #schedule: Schedule;
   readonly #recorder: Recorder;
@@ -51,7 +37,8 @@ export class LoadEngine {
   #waiting: Exchange[] = [];
   #waitingHead = 0;
   readonly #gap: () => number;
-  readonly #request: (i: number) => Dispatcher.DispatchOptions;
+  readonly #request: (i: number) => Buffer;
+  readonly #noBody: boolean;
   readonly #plannedEndMs: number;
   #t0 = 0;
   #startedAt = 0;
@@ -87,8 +74,10 @@ export class LoadEngine {
     this.#position = load.arrival === 'poisson' ? this.#gap() : 0;
     const expected = load.expectStatus && new Set(load.expectStatus);
     this.#isOk = inline.statusPredicate ?? (expected ? (s) => expected.has(s) : (s) => s >= 200 && s < 400);
-    this.#request = requestMaker(load, inline.bodyGenerator, random.stream('body'));
-    this.#connections = new Connections(load.origin, load.timeoutMs, () => this.#dispatchWaiting());
+    const target = targetOf(load.origin);
+    this.#request = requestBytes(load, target.hostHeader, inline.bodyGenerator, random.stream('body'));
+    this.#noBody = load.method === 'HEAD';
+    this.#connections = new Connections(target, this);
   }
 
   #now(): number {
@@ -192,46 +181,54 @@ export class LoadEngine {
   }
 
   #send(intendedMs: number): void {
-    const options = this.#request(this.#index);
+    const bytes = this.#request(this.#index);
     const sentAtMs = this.#now();
     // Sent up to LOOKAHEAD_MS early: its latency then starts at the real send, never before.
-    const exchange = new Exchange(this, Math.min(intendedMs, sentAtMs), options);
+    const exchange = new Exchange(Math.min(intendedMs, sentAtMs), bytes);
     this.#inFlight.add(exchange);
     exchange.sentAtMs = sentAtMs;
     this.#lastSendMs = sentAtMs;
     // A send the timer delivers just after the schedule's end still belongs to its last second.
     this.#recorder.recordSent(Math.min(sentAtMs, this.#schedule.endMs - 0.001));
-    const client = this.#waiting.length === this.#waitingHead ? this.#connections.acquire() : null;
-    if (client) this.#dispatch(exchange, client);
+    const conn = this.#waiting.length === this.#waitingHead ? this.#connections.acquire() : null;
+    if (conn) this.#dispatch(exchange, conn);
     else this.#waiting.push(exchange);
   }
 
-  #dispatch(exchange: Exchange, client: Client): void {
-    exchange.client = client;
-    client.dispatch(exchange.options, exchange);
+  #dispatch(exchange: Exchange, conn: HttpConnection): void {
+    exchange.conn = conn;
+    this.#connections.send(conn, exchange, exchange.bytes, this.#noBody);
+  }
+
+  /** @internal a connection or a connect slot came free. */
+  onAvailable(): void {
+    if (this.#waitingHead < this.#waiting.length) this.#dispatchWaiting();
+  }
+
+  /** @internal a request on a connection ended either way. */
+  onResult(exchange: unknown, status: number, err: Error | null): void {
+    this.settle(exchange as Exchange, status, err);
   }
 
   /** Requests that found every connect slot busy go out, in order, as connections free up. */
   #dispatchWaiting(): void {
     while (this.#waitingHead < this.#waiting.length) {
       const exchange = this.#waiting[this.#waitingHead]!;
-      const client = this.#inFlight.has(exchange) ? this.#connections.acquire() : null;
-      if (this.#inFlight.has(exchange) && !client) return;
-      // Advance before dispatching: a dispatch can fail at once and re-enter here.
+      const conn = this.#inFlight.has(exchange) ? this.#connections.acquire() : null;
+      if (this.#inFlight.has(exchange) && !conn) return;
       this.#waiting[this.#waitingHead++] = undefined as never;
-      if (client) this.#dispatch(exchange, client);
+      if (conn) this.#dispatch(exchange, conn);
     }
     this.#waiting.length = 0;
     this.#waitingHead = 0;
   }
 
-  /** @internal called by an Exchange when its request ends either way. */
-  settle(exchange: Exchange, err: Error | null): void {
+  settle(exchange: Exchange, status: number, err: Error | null): void {
     if (!this.#inFlight.delete(exchange)) return;
-    if (exchange.client) this.#connections.release(exchange.client, err === null);
+    exchange.conn = null;
     const now = this.#now();
     if (err) this.#recorder.recordError(errorKind(err), now);
-    else this.#recorder.recordResponse(exchange.status, this.#isOk(exchange.status), now - exchange.intendedMs, now);
+    else this.#recorder.recordResponse(status, this.#isOk(status), now - exchange.intendedMs, now);
     if (this.#sendEndMs === null) this.#pump();
     else this.#maybeFinish();
   }
@@ -241,8 +238,8 @@ export class LoadEngine {
     const limit = this.#now() - this.#load.timeoutMs;
     for (const exchange of this.#inFlight) {
       if (exchange.sentAtMs > limit) break;
-      if (exchange.abort) exchange.abort(new LoadTimeoutError(`no answer within ${this.#load.timeoutMs}ms`));
-      else this.settle(exchange, new LoadTimeoutError(`not connected within ${this.#load.timeoutMs}ms`));
+      if (exchange.conn) exchange.conn.destroy(new LoadTimeoutError(`no answer within ${this.#load.timeoutMs}ms`));
+      else this.settle(exchange, 0, new LoadTimeoutError(`no free connection within ${this.#load.timeoutMs}ms`));
     }
   }
 
@@ -273,7 +270,8 @@ export class LoadEngine {
       seconds: this.#recorder.seconds,
       histogram: this.#recorder.encodedHistogram(),
     };
-    void this.#connections.close().then(() => finish(result));
+    this.#connections.close();
+    finish(result);
   }
 
   #cleanup(): void {
@@ -287,7 +285,8 @@ export class LoadEngine {
     this.#finish = null;
     this.#sendEndMs ??= this.#now();
     this.#cleanup();
-    void this.#connections.close().finally(() => fail?.(err));
+    this.#connections.close();
+    fail?.(err);
   }
 
   stop(): void {

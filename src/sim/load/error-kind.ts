@@ -1,13 +1,13 @@
 import type { ErrorKind } from './types.ts';
 
-/** Raised by the engine's own per-request timer (undici only has per-phase timeouts). */
+/** Raised by the engine's sweep when a request outlives timeoutMs. */
 export class LoadTimeoutError extends Error {
   readonly code = 'AGENTUP_LOAD_TIMEOUT';
 }
 
 const TIMEOUT_CODES = new Set(['AGENTUP_LOAD_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-// UND_ERR_SOCKET is undici's "other side closed": the peer reset or closed mid-request.
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+// AGENTUP_SOCKET_CLOSED (http-connection.ts) and undici's UND_ERR_SOCKET: the peer closed mid-request.
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'AGENTUP_SOCKET_CLOSED', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 
 /** Sorts a transport error into the few kinds a load report shows. */
 export function errorKind(err: unknown): ErrorKind {
