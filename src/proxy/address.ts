@@ -40,6 +40,16 @@ export function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+let emptyListenHost = '127.0.0.1';
+
+/**
+ * What an empty listen host binds. Only agentup's fault proxy image sets
+ * 0.0.0.0 (Go's meaning), since inside a container 127.0.0.1 is unreachable.
+ */
+export function setEmptyListenHost(host: string): void {
+  emptyListenHost = host;
+}
+
 /**
  * The address to bind for a proxy's `listen`. An empty host means every
  * interface in Go; agentup binds 127.0.0.1 instead so a laptop proxy is never
@@ -47,7 +57,8 @@ export function joinHostPort(host: string, port: number): string {
  */
 export async function resolveListen(listen: string): Promise<HostPort> {
   const { host, port } = splitHostPort(listen, 'listen tcp');
-  if (host === '' || host === 'localhost') return { host: '127.0.0.1', port };
+  if (host === '') return { host: emptyListenHost, port };
+  if (host === 'localhost') return { host: '127.0.0.1', port };
   try {
     const { address } = await lookup(host, { family: 4 }).catch(() => lookup(host));
     return { host: address, port };
