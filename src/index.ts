@@ -5,6 +5,7 @@ export type { RemoteSimulation } from './sim/remote/remote-simulation.ts';
 export type { SimulationApi, Awaitable, ApiControlApi, DependencyFaultsApi, ReplicaControlApi, ReplicaInfo, SimulationEventMap } from './sim/simulation-api.ts';
 export type { ControlServerOptions } from './sim/control/server.ts';
 export { describeEvent, type SimEvent, type SimEventType } from './sim/events.ts';
+export type { RolloutHandle, RolloutOptions, RolloutResult, RolloutStatus, RolloutSecond, RolloutStepRecord, AnalysisResult, AnalysisCheck, VersionFigures, RolloutEvent } from './sim/rollout/index.ts';
 export type { Endpoints, DependencyEndpoint } from './runtime/types.ts';
 export { loadEnvironmentFile, loadEnvironmentFromObject } from './config/load.ts';
 export type { Environment } from './config/types.ts';

@@ -144,10 +144,12 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
     const groups = this.#groups ?? [];
     const unknown = Object.keys(weights).filter((name) => !groups.some((g) => g.name === name));
     const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    if (unknown.length > 0 || Object.values(weights).some((w) => !(w >= 0)) || Math.abs(total - 100) > 1e-9) {
-      throw new AgentupError(`version weights ${JSON.stringify(weights)} do not fit the versions ${groups.map((g) => g.name).join(', ') || '(none)'}`, {
-        hint: 'give each version a percentage from 0 to 100, summing to 100',
-      });
+    const hint = 'give each version a percentage from 0 to 100, summing to 100';
+    if (unknown.length > 0) {
+      throw new AgentupError(`version weights ${JSON.stringify(weights)} name ${unknown.join(', ')}, not one of the versions ${groups.map((g) => g.name).join(', ') || '(none)'}`, { hint });
+    }
+    if (Object.values(weights).some((w) => !(w >= 0)) || Math.abs(total - 100) > 1e-9) {
+      throw new AgentupError(`version weights ${JSON.stringify(weights)} must be 0 or more and add up to 100, not ${total}`, { hint });
     }
     for (const g of groups) {
       g.weight = weights[g.name] ?? 0;

@@ -1,4 +1,6 @@
 import type { SupervisorEvent } from '../services/supervisor-events.ts';
+import type { RolloutEvent } from './rollout/events.ts';
+import { describeRolloutEvent } from './rollout/events.ts';
 
 /**
  * Everything that happens in a simulation, in one typed stream with epoch-ms
@@ -6,6 +8,7 @@ import type { SupervisorEvent } from '../services/supervisor-events.ts';
  */
 export type SimEvent =
   | SupervisorEvent
+  | RolloutEvent
   | { type: 'simulation_starting'; ts: number; name: string; runtime: string; file: string }
   | { type: 'component_starting'; ts: number; component: string; kind: ComponentKind }
   | { type: 'component_ready'; ts: number; component: string; kind: ComponentKind; startupMs: number; address?: string }
@@ -78,5 +81,11 @@ export function describeEvent(e: SimEvent): string {
       return `${e.replica}: resumed (SIGCONT)`;
     case 'replica_stopped':
       return `${e.replica}: stopped (exit ${e.exitCode})`;
+    case 'rollout_started':
+    case 'rollout_step':
+    case 'rollout_analysis':
+    case 'rollout_promoted':
+    case 'rollout_rolled_back':
+      return describeRolloutEvent(e);
   }
 }

@@ -18,6 +18,8 @@ import { MetricsCollector, type MetricsSecond } from './metrics.ts';
 import { startControlServer, type ControlServer, type ControlServerOptions } from './control/server.ts';
 import type { SimulationApi } from './simulation-api.ts';
 import { filterLogs } from './log-filter.ts';
+import { RolloutController, type RolloutHandle, type RolloutOptions } from './rollout/index.ts';
+import type { VersionRouting } from '../services/lb-versions.ts';
 
 export interface StartSimulationOptions {
   /** Only `process` so far. */
@@ -59,6 +61,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   readonly #seed: number | undefined;
   #stopped: Promise<void> | null = null;
   #control: ControlServer | null = null;
+  #rollout: RolloutController | null = null;
   /** Masks secret values in anything printed. */
   redact: Redactor = createRedactor([]);
   readonly startedAt = Date.now();
@@ -221,6 +224,29 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
     return handle;
   }
 
+  /**
+   * Moves traffic of the load-balanced service from the version serving now
+   * to the other one (`canary:` or `versions:` in the environment), step by
+   * step with analysis, rolling back on the first failing interval. Returns
+   * at once; `await handle.done` for the result.
+   */
+  rollout(options: RolloutOptions): RolloutHandle {
+    const routing = (this.#running() as RunningTopology & { versionRouting?(): VersionRouting | null }).versionRouting?.() ?? null;
+    if (!routing) {
+      throw new AgentupError(`${this.name} has no second version to roll out`, { hint: 'give the load-balanced service a canary: block or versions: { blue: {...}, green: {...} } in the environment file' });
+    }
+    if (this.#rollout && !this.#rollout.status().result) {
+      throw new AgentupError(`a rollout of ${routing.service} is already running (${this.#rollout.from} -> ${this.#rollout.to})`, { hint: 'wait for it, or promote() / abort() it first' });
+    }
+    this.#rollout = new RolloutController(routing, options, (e) => this.record(e));
+    return this.#rollout;
+  }
+
+  /** The running rollout, or the last one (its status has the result); null before the first. */
+  currentRollout(): RolloutHandle | null {
+    return this.#rollout;
+  }
+
   #replicaIdAt(index: number): string {
     const service = Object.keys(this.environment.services)[0]!;
     return `${service}-${index}`;
@@ -236,6 +262,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
     this.#stopped ??= (async () => {
       this.record({ type: 'simulation_stopping', ts: Date.now(), reason });
       this.#metrics?.stop();
+      this.#rollout?.abort('simulation stopping');
+      await this.#rollout?.done.catch(() => undefined);
       for (const load of this.#loads) load.stop();
       await Promise.allSettled([...this.#loads].map((l) => l.done));
       this.#faultClient?.close();

@@ -1,0 +1,30 @@
+// A tiny versioned HTTP service for rollout tests: answers with its version,
+// fails an exact fraction of requests (FAIL_RATE, changeable at runtime with
+// POST /admin/fail?rate=R so a test can break a release mid-rollout).
+import http from 'node:http';
+
+const version = process.env.AGENTUP_VERSION ?? 'none';
+let failRate = Number(process.env.FAIL_RATE ?? '0');
+let served = 0;
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/healthz') return res.end('ok');
+  if (url.pathname === '/admin/fail') {
+    failRate = Number(url.searchParams.get('rate') ?? '0');
+    return res.end(`fail rate ${failRate}`);
+  }
+  served += 1;
+  // Every request that carries the running count past a whole number fails: exactly failRate of them.
+  const fail = Math.floor(served * failRate) > Math.floor((served - 1) * failRate);
+  const answer = () => {
+    res.statusCode = fail ? 500 : 200;
+    res.end(fail ? `error from ${version}` : `hello from ${version}`);
+  };
+  const ms = Number(url.searchParams.get('ms') ?? '0');
+  if (ms > 0) setTimeout(answer, ms);
+  else answer();
+});
+server.keepAliveTimeout = 5000;
+server.listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
