@@ -109,15 +109,26 @@ export class LoadEngine implements ConnectionEvents {
   #pump = (): void => {
     if (this.#sendEndMs !== null) return;
     const now = this.#now();
-    const due = this.#schedule.countAt(now + LOOKAHEAD_MS);
     const cap = this.#load.maxInFlight;
+    const inFlight = this.#inFlight;
     let dropped = 0;
     try {
+      // Arrivals whose time has come go out, or are dropped when every slot is taken.
+      const due = this.#schedule.countAt(now);
       while (this.#position < due) {
-        if (this.#inFlight.size < cap) this.#send(this.#schedule.timeOf(this.#position));
+        if (inFlight.size < cap) this.#send(this.#schedule.timeOf(this.#position));
         else dropped++;
         this.#index++;
         this.#position += this.#gap();
+      }
+      // Free slots also take arrivals due within LOOKAHEAD_MS, early; an arrival is never dropped before its time.
+      if (inFlight.size < cap) {
+        const soon = this.#schedule.countAt(now + LOOKAHEAD_MS);
+        while (this.#position < soon && inFlight.size < cap) {
+          this.#send(this.#schedule.timeOf(this.#position));
+          this.#index++;
+          this.#position += this.#gap();
+        }
       }
     } catch (err) {
       this.#abortRun(err);
@@ -318,7 +329,7 @@ const SPIN_RATE = 10_000;
  * saturation a connection freed by a response is reused in the same callback
  * (as a closed-loop tool does) instead of idling until the next turn.
  */
-const LOOKAHEAD_MS = 0.05;
+const LOOKAHEAD_MS = Number(process.env.LG_LOOKAHEAD ?? 0.05);
 /** Worker: shorter gaps than this are spun rather than slept. */
 const SLEEP_MIN_MS = 0.1;
 

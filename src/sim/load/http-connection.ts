@@ -30,7 +30,7 @@ export interface ConnectionOwner {
 
 /** Without a keep-alive hint from the server, idle connections are trusted this long. */
 const DEFAULT_KEEP_ALIVE_MS = 30_000;
-/** Stop reusing a connection this long before the server's announced idle timeout, as undici does. */
+/** Stop reusing a connection this long (at most half the hint) before the server's announced idle timeout, as undici does. */
 const KEEP_ALIVE_MARGIN_MS = 1000;
 
 export class HttpConnection {
@@ -89,7 +89,10 @@ export class HttpConnection {
   #complete(): void {
     const parser = this.#parser;
     this.busy = false;
-    if (parser.keepAliveTimeoutS > 0) this.keepAliveMs = Math.max(0, parser.keepAliveTimeoutS * 1000 - KEEP_ALIVE_MARGIN_MS);
+    if (parser.keepAliveTimeoutS > 0) {
+      const hintMs = parser.keepAliveTimeoutS * 1000;
+      this.keepAliveMs = hintMs - Math.min(KEEP_ALIVE_MARGIN_MS, hintMs / 2);
+    }
     if (!parser.keepAlive) {
       this.dead = true;
       this.#socket.destroy();

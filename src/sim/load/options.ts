@@ -8,7 +8,7 @@ import { AgentupError } from '../../errors.ts';
 import type { BodyGenerator, LoadStage, RunLoadOptions } from './types.ts';
 import type { Segment } from './schedule.ts';
 
-export const MAX_RATE = 50_000;
+export const MAX_RATE = 100_000;
 export const MAX_DURATION_MS = 3_600_000;
 export const MAX_IN_FLIGHT = 10_000;
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
@@ -127,6 +127,20 @@ function bodyOf(options: RunLoadOptions, inline: InlineOnly): { body: FixedBody;
   return { body: { kind: 'fixed', data: JSON.stringify(b) }, type: 'application/json' };
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** The engine frames and reuses connections itself (request-bytes.ts), so these would contradict it. */
+const FRAMING_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'expect']);
+
+/** Requests are written as raw bytes, so a stray CR or LF here would inject a line into every request. */
+function checkRequestText(path: string, headers: Record<string, string>): void {
+  if (!/^[\x21-\x7e]+$/.test(path)) fail(`load path ${JSON.stringify(path)} has spaces, control or non-ASCII characters`, 'percent-encode them, e.g. %20 for a space');
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name)) fail(`load header name ${JSON.stringify(name)} is not a valid HTTP header name`, 'use letters, digits and - only');
+    if (FRAMING_HEADERS.has(name.toLowerCase())) fail(`load header '${name}' is managed by the load generator`, `remove '${name}'; connections are kept alive and bodies sized automatically`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) fail(`load header '${name}' must be a one-line string, got ${JSON.stringify(value)}`, 'remove line breaks from the value');
+  }
+}
+
 /** Validates everything up front, so a bad option fails before any request is sent. */
 export function normaliseLoad(options: RunLoadOptions): { load: NormalisedLoad; inline: InlineOnly } {
   const url = checkLoopbackUrl(options.url);
@@ -144,6 +158,7 @@ export function normaliseLoad(options: RunLoadOptions): { load: NormalisedLoad; 
   if (options.arrival !== undefined && options.arrival !== 'constant' && options.arrival !== 'poisson') {
     fail(`arrival must be 'constant' or 'poisson', got ${JSON.stringify(options.arrival)}`, "use 'constant' for evenly spaced requests");
   }
+  checkRequestText(path, headers);
   const load: NormalisedLoad = {
     origin: url.origin,
     path,
