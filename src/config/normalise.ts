@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULTS } from './defaults.ts';
 import { apis, faultProxy, faults, upstreams } from './normalise-proxy.ts';
 import { normaliseVersions } from './normalise-versions.ts';
+import { imageOf, runtimeOf, serviceBuild } from './normalise-docker.ts';
 import { parseEnvReference, resolveEnvReference } from './references.ts';
 import { asMapping, asStrings, hasSection, readEnvFile, resolveEnvOnly, resolvePath, type LoadContext } from './semantic-context.ts';
 import { escapeTemplateText, partialRender, scanTemplate } from './template.ts';
@@ -85,7 +86,8 @@ function restartPolicy(raw: unknown): RestartPolicy {
 function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
   const commandOf = (c: unknown): string | string[] =>
     Array.isArray(c) ? c.map((part) => resolveEnvInTemplate(str(part), ctx.env)) : resolveEnvInTemplate(str(c), ctx.env);
-  const command = commandOf(raw.command);
+  // No command: the image's own CMD (Docker runtime only).
+  const command = raw.command === undefined ? [] : commandOf(raw.command);
   const config: ServiceConfig = {
     name,
     command,
@@ -99,6 +101,11 @@ function service(ctx: LoadContext, name: string, raw: Raw): ServiceConfig {
     dependsOn: asStrings(raw.depends_on),
     startupTimeoutMs: ms(raw.startup_timeout, DEFAULTS.startupTimeout),
   };
+  // Set only when written, so the process runtime's view of a service is unchanged.
+  const build = serviceBuild(ctx, raw);
+  const image = imageOf(ctx, raw);
+  if (build) config.build = build;
+  if (image) config.image = image;
   const versions = normaliseVersions(raw, config, (r) => serviceEnv(ctx, { ...r, secrets: raw.secrets }), commandOf);
   if (versions) config.versions = versions;
   return config;
@@ -144,12 +151,24 @@ export function normalise(ctx: LoadContext, file: string, fallbackName: string):
     dir: path.resolve(ctx.dir),
     name: (ctx.raw.name as string | undefined) ?? fallbackName,
     services: Object.fromEntries(services.map((s) => [s.name, s])),
-    redis: redis(ctx.raw),
-    postgres: postgres(ctx),
+    redis: withImage(ctx, redis(ctx.raw), ctx.raw.redis),
+    postgres: withImage(ctx, postgres(ctx), ctx.raw.postgres),
     loadBalancer: loadBalancer(ctx.raw, services.map((s) => s.name)),
-    faultProxy: faultProxy(ctx.raw),
+    faultProxy: withImage(ctx, faultProxy(ctx.raw), ctx.raw.fault_proxy)!,
     upstreams: upstreams(ctx.raw),
     apis: apis(ctx),
     faults: faults(ctx.raw),
+    ...dockerSections(ctx),
   };
+}
+
+/** Docker-only settings, added to what the process runtime reads. */
+function dockerSections(ctx: LoadContext): Pick<Environment, 'runtime'> {
+  const runtime = runtimeOf(ctx.raw);
+  return runtime ? { runtime } : {};
+}
+
+function withImage<T extends object>(ctx: LoadContext, config: T | null, section: unknown): T | null {
+  const image = imageOf(ctx, asMapping(section));
+  return config && image ? { ...config, image } : config;
 }

@@ -2,6 +2,7 @@ import { DEFAULTS, LB_STRATEGIES, REDIS_EVICTION_POLICIES, RESTART_POLICIES } fr
 import type { NodeOf, SchemaNode } from './schema-nodes.ts';
 import { apisSection, faultProxySection, faultsSection, upstreamsSection } from './schema-proxy.ts';
 import { versionFields } from './schema-versions.ts';
+import { dependencyImage, faultProxyImage, runtimeField, serviceDockerFields } from './schema-docker.ts';
 
 /**
  * The environment file format, in one place. The validator and
@@ -90,7 +91,7 @@ const restart: SchemaNode = {
 
 const service: NodeOf<'mapping'> = {
   kind: 'mapping',
-  required: ['command'],
+  // command, build or image: rules-docker.ts says which is missing.
   example: { command: 'node server.js' },
   fields: {
     command: stringOrList({ kind: 'string', minLength: 1, refs: 'all', example: 'node server.js' }, 'Run through /bin/sh -c (string) or as is (list of strings).'),
@@ -110,6 +111,7 @@ const service: NodeOf<'mapping'> = {
 
 // A second version for rollouts reuses the service's own command and env nodes.
 Object.assign(service.fields, versionFields(service.fields));
+Object.assign(service.fields, serviceDockerFields);
 
 const redis: SchemaNode = {
   kind: 'mapping',
@@ -119,6 +121,7 @@ const redis: SchemaNode = {
     port: port('Fixed port; default: a free port.'),
     maxmemory: { kind: 'bytes', example: '64mb', description: 'redis maxmemory, e.g. 100mb, 1gb or 1048576.' },
     maxmemory_policy: { kind: 'enum', values: REDIS_EVICTION_POLICIES, default: DEFAULTS.redis.maxmemoryPolicy, example: 'allkeys-lru', description: 'What redis does when maxmemory is reached.' },
+    image: dependencyImage('redis:7'),
   },
 };
 
@@ -144,6 +147,7 @@ const postgres: SchemaNode = {
       },
     },
     init_sql: { kind: 'string', minLength: 1, path: 'file', refs: 'env', example: 'schema.sql', description: 'SQL file run against the first database at start.' },
+    image: dependencyImage('postgres:16'),
   },
 };
 
@@ -176,10 +180,11 @@ export const SECTIONS: Record<string, SchemaNode> = {
   redis,
   postgres,
   load_balancer: loadBalancer,
-  fault_proxy: faultProxySection,
+  fault_proxy: { ...(faultProxySection as NodeOf<'mapping'>), fields: { ...(faultProxySection as NodeOf<'mapping'>).fields, image: faultProxyImage } },
   upstreams: upstreamsSection,
   apis: apisSection,
   faults: faultsSection,
+  runtime: runtimeField,
 };
 
 export const ENVIRONMENT_SCHEMA: NodeOf<'mapping'> = {

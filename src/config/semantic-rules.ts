@@ -24,6 +24,7 @@ import {
   toxicNames,
   upstreamAddresses,
 } from './rules-proxy.ts';
+import { buildOrImage, serviceRunsSomething } from './rules-docker.ts';
 import type { LoadContext } from './semantic-context.ts';
 
 /**
@@ -51,6 +52,8 @@ export const SEMANTIC_RULES: ReadonlyArray<{ path: string; rule: string; check: 
   { path: 'faults.<proxy>', rule: 'names redis/postgres when present, an upstream or an api', check: faultTargets },
   { path: 'faults.<proxy>.<n>.attributes', rule: "the type's attributes only", check: toxicAttributes },
   { path: 'faults.<proxy>.<n>.name', rule: 'unique per proxy (default <type>_<stream>)', check: toxicNames },
+  { path: 'services.<name>', rule: 'has command, build or image', check: serviceRunsSomething },
+  { path: 'services.<name>.<build, image>', rule: 'not both; the Dockerfile exists', check: buildOrImage },
 ];
 
 export function runSemanticRules(ctx: LoadContext): Problem[] {

@@ -10,6 +10,15 @@ import type { ServiceVersions } from './version-types.ts';
 
 export type RestartPolicyName = 'always' | 'on_failure' | 'never';
 export type LoadBalancerStrategy = 'round_robin' | 'least_connections';
+export type RuntimeName = 'auto' | 'process' | 'docker';
+
+/** `build:` of a service, with the context resolved to an absolute path. */
+export interface ServiceBuild {
+  context: string;
+  /** Relative to the context. */
+  dockerfile: string;
+  args: Record<string, string>;
+}
 
 export interface HealthCheck {
   /** HTTP path probed with GET on the replica's port; 2xx/3xx is healthy. */
@@ -63,6 +72,10 @@ export interface ServiceConfig {
   startupTimeoutMs: number;
   /** Two versions side by side for rollouts (`canary:` or `versions:`); absent: one version. */
   versions?: ServiceVersions;
+  /** Docker runtime: a Dockerfile context to build the image from; absent or null: none. */
+  build?: ServiceBuild | null;
+  /** Docker runtime: an image to run; absent or null: none. */
+  image?: string | null;
 }
 
 export interface RedisConfig {
@@ -71,6 +84,8 @@ export interface RedisConfig {
   /** redis.conf `maxmemory` value, e.g. `64mb`; null for no limit. */
   maxmemory: string | null;
   maxmemoryPolicy: string;
+  /** Docker runtime: the image; null or absent for the default (redis:7 or $AGENTUP_REDIS_IMAGE). */
+  image?: string | null;
 }
 
 export interface PostgresUser {
@@ -88,6 +103,8 @@ export interface PostgresConfig {
   users: PostgresUser[];
   /** Absolute path of a SQL file run against the first database at start. */
   initSql: string | null;
+  /** Docker runtime: the image; null or absent for the default (postgres:16 or $AGENTUP_POSTGRES_IMAGE). */
+  image?: string | null;
 }
 
 export interface LoadBalancerConfig {
@@ -120,6 +137,8 @@ export interface FaultProxyConfig {
    * free port when 8474 is taken. Always null when `url` is set.
    */
   port: number | null;
+  /** Docker runtime: the proxy image; `agentup` for agentup's own; null or absent for Toxiproxy's. */
+  image?: string | null;
 }
 
 /** An extra TCP dependency (`upstreams.<name>`), reached through its own proxy. */
@@ -182,6 +201,8 @@ export interface Environment {
    * an upstream or an api name (each key names one that exists); `{}` when none.
    */
   faults: Record<string, ToxicSpec[]>;
+  /** `runtime:` as written; absent when the file does not say. */
+  runtime?: RuntimeName;
   /** Positions of every key path (`services.triage.replicas`), for later errors. */
   positions: Map<string, SourcePosition>;
 }
