@@ -58,6 +58,16 @@ const stage: SchemaNode = {
   },
 };
 
+/** A fixed JSON body: field names to strings, numbers or booleans (e.g. a poison ticket). */
+const jsonBody: SchemaNode = {
+  kind: 'record',
+  keyNoun: 'body field',
+  keyPattern: /^\S+$/,
+  keyRule: 'JSON field names here have no spaces',
+  example: { customer: 'acme', subject: 'Refund', body: 'Please refund my order.' },
+  values: { kind: 'scalar', example: 'acme' },
+};
+
 const load: SchemaNode = {
   kind: 'mapping',
   required: ['name'],
@@ -67,7 +77,7 @@ const load: SchemaNode = {
     name: { kind: 'string', minLength: 1, example: 'steady', description: 'The phase name in the report.' },
     path: { kind: 'string', pattern: /^\//, patternMessage: 'must be a URL path starting with /', example: '/triage' },
     method: { kind: 'enum', values: ['GET', 'POST', 'PUT'], example: 'POST' },
-    body: { kind: 'union', options: [{ kind: 'enum', values: ['tickets', 'none'] }, { kind: 'mapping', fields: {} }], example: 'tickets', hint: 'write body: tickets (a fresh support ticket per request), body: none, or a JSON mapping' },
+    body: { kind: 'union', options: [{ kind: 'enum', values: ['tickets', 'none'] }, jsonBody], example: 'tickets', hint: 'write body: tickets (a fresh support ticket per request), body: none, or a JSON mapping' },
     rate: { kind: 'number', min: 0, max: 50_000, example: 20, description: 'Requests per second, with duration.' },
     duration: positive('How long, with rate.', '60s'),
     stages: { kind: 'list', items: stage, minItems: 1, label: 'a list of stages', example: [{ rate: 10, for: '10s' }, { ramp_to: 40, for: '20s' }] },
