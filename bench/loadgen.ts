@@ -1,7 +1,9 @@
 // Load generator vs autocannon 9 against the same local server, same run.
 // 1. Maximum throughput: autocannon (closed loop, C connections) vs our open
-//    model at 50,000/s with maxInFlight C; figure = 2xx answers per second.
-//    Target: ours >= 0.8x autocannon.
+//    model at MAX_RATE (100,000/s, more than one local server answers, so
+//    the run is saturated) with maxInFlight C; figure = 2xx answers per
+//    second. Target: ours >= 0.8x autocannon. (At 50,000/s, the old cap,
+//    the offered rate itself was the ceiling: autocannon reaches 55-66k/s here.)
 // 2. Rate accuracy at 100..5,000/s: our achieved rate, and the rate the server
 //    saw over the middle 80% of arrivals, within 2% of the requested one. autocannon's overallRate at the same
 //    rates is printed beside it as a baseline (no target).
@@ -14,6 +16,7 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import { MAX_RATE } from '../src/sim/load/options.ts';
 import { runLoad } from '../src/sim/load/start-load.ts';
 
 interface AutocannonResult {
@@ -66,7 +69,7 @@ try {
   const url = `http://127.0.0.1:${port}`;
 
   const ours = async (durationS: number) => {
-    const r = await runLoad({ url, rate: 50_000, duration: durationS * 1000, maxInFlight: connections, seed: 1 });
+    const r = await runLoad({ url, rate: MAX_RATE, duration: durationS * 1000, maxInFlight: connections, seed: 1 });
     return r.ok / (r.sendDurationMs / 1000);
   };
   const theirs = async (durationS: number) => {
@@ -120,6 +123,7 @@ try {
     loadAverage: { start: loadAtStart, end: round(os.loadavg()[0]!, 2) },
     seconds,
     connections,
+    offeredRate: MAX_RATE,
     throughput: { ours: median.ours, autocannon: median.autocannon, ratio: throughputRatio, target: '>= 0.8x autocannon (median of rounds)', pass: throughputRatio >= 0.8, rounds },
     rateAccuracy: { target: 'achieved and server-observed rate within 2% up to 5000/s', runs: accuracy, pass: accuracy.every((a) => a.pass) },
   };

@@ -8,6 +8,7 @@ import { AgentupError } from '../../errors.ts';
 import type { BodyGenerator, LoadStage, RunLoadOptions } from './types.ts';
 import type { Segment } from './schedule.ts';
 
+/** Above what one generator thread and one local server sustain here (~60,000/s), so a run can saturate them. */
 export const MAX_RATE = 100_000;
 export const MAX_DURATION_MS = 3_600_000;
 export const MAX_IN_FLIGHT = 10_000;

@@ -34,7 +34,7 @@ describe('load options', () => {
   it('needs a bounded duration and a bounded rate', () => {
     expect(errorOf(() => normaliseLoad({ url: URL, rate: 10 })).message).toBe('load needs a rate and a duration (or stages)');
     expect(errorOf(() => normaliseLoad({ url: URL, rate: 10, duration: '2h' })).message).toContain('more than the limit of 3600000ms');
-    expect(errorOf(() => normaliseLoad({ url: URL, rate: 50_001, duration: '1s' })).message).toContain('from 0 to 50000, got 50001');
+    expect(errorOf(() => normaliseLoad({ url: URL, rate: 100_001, duration: '1s' })).message).toContain('from 0 to 100000, got 100001');
     expect(errorOf(() => normaliseLoad({ url: URL, rate: 10, duration: 'soon' })).message).toContain(`stages[0].for must be a positive duration`);
     expect(errorOf(() => normaliseLoad({ url: URL, rate: 10, duration: '1s', stages: [] })).message).toContain('not both');
     expect(errorOf(() => normaliseLoad({ url: URL, stages: [{ rate: 1, rampTo: 2, for: '1s' } as never] })).message).toContain('stages[0] needs exactly one of rate or rampTo');
@@ -60,7 +60,7 @@ describe('load options', () => {
 
   it('setRate refuses rates over the cap before sending anything to the engine', async () => {
     const handle = startLoad({ url: URL, rate: 1, duration: 50, thread: 'inline' });
-    expect(() => handle.setRate(60_000)).toThrow(/setRate needs requests per second from 0 to 50000, got 60000/);
+    expect(() => handle.setRate(120_000)).toThrow(/setRate needs requests per second from 0 to 100000, got 120000/);
     await handle.done;
   });
 });
