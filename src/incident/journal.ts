@@ -1,4 +1,5 @@
 import type { Metric } from './objective.ts';
+import type { ToxicityRoll } from '../proxy/types.ts';
 
 /**
  * Everything a replay did and measured, as plain JSON (journal.json). Times
@@ -21,6 +22,8 @@ export interface Journal {
   probes: ProbeCheck[];
   phases: PhaseResult[];
   faults: Array<{ name: string; target: string; description: string; startMs: number; endMs: number | null }>;
+  /** The fault proxy's toxicity decisions during the replay (toxics with toxicity < 1), in a seed-stable order. */
+  toxicity?: ToxicityRoll[];
   series: Array<{ tMs: number; rps: number; errorRate: number; p50Ms: number; p99Ms: number }>;
   events: Array<{ tMs: number; type: string; text: string }>;
 }
@@ -70,7 +73,8 @@ export interface PhaseResult {
 
 /**
  * The parts of a journal that must repeat exactly for the same file, seed and
- * time scale: the plan, the fault schedule, the objectives, the load seeds.
+ * time scale: the plan, the fault schedule, the objectives, the load seeds,
+ * the toxicity decisions.
  * Timings and measured values are left out (they depend on the machine).
  */
 export function withoutTimings(journal: Journal) {
@@ -82,5 +86,6 @@ export function withoutTimings(journal: Journal) {
     objectives: journal.objectives.map(({ id, scope, name, text }) => ({ id, scope, name, text })),
     faults: journal.faults.map(({ name, target, description }) => ({ name, target, description })),
     phases: journal.phases.map(({ name, seed }) => ({ name, seed })),
+    toxicity: journal.toxicity ?? [],
   };
 }

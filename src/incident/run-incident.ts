@@ -13,6 +13,7 @@ import { measureLoad, measureOverall } from './measure.ts';
 import { evaluate, formatValue, type Measured, type Objective } from './objective.ts';
 import { runProbe } from './probe.ts';
 import type { Incident, LoadPhase, Probe } from './types.ts';
+import { toxicityRollsSince, toxicitySnapshot } from './toxicity-rolls.ts';
 
 export interface RunIncidentOptions {
   /** Base process env (the incident's `env:` goes over it); default process.env. */
@@ -96,7 +97,9 @@ export async function runIncident(incident: Incident, options: RunIncidentOption
         onEvent,
       });
     }
+    const rollsBefore = await toxicitySnapshot(sim);
     await replay(sim, incident, journal, { ...options, bodyDir, startClock: () => (t0 = performance.now()), now, line });
+    journal.toxicity = await toxicityRollsSince(sim, rollsBefore);
     journal.outcome = journal.objectives.every((o) => o.passed) ? 'passed' : 'failed';
   } catch (err) {
     if (!sim) throw err;

@@ -148,3 +148,8 @@ export function version(): Reply {
 export function metrics({ engine }: ApiRequest): Reply {
   return { status: 200, body: renderMetrics(engine.allStats()), contentType: 'text/plain; version=0.0.4; charset=utf-8' };
 }
+
+/** GET /agentup/toxicity-rolls: every toxicity decision, in the engine's stable order. */
+export function toxicityRollIndex({ engine }: ApiRequest): Reply {
+  return json(200, JSON.stringify(engine.toxicityRolls()));
+}

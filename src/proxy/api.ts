@@ -27,6 +27,8 @@ const routes: Route[] = [
   { methods: ['POST', 'PATCH'], path: '/proxies/{proxy}/toxics/{toxic}', handler: handlers.toxicUpdate },
   { methods: ['DELETE'], path: '/proxies/{proxy}/toxics/{toxic}', handler: handlers.toxicDelete },
   { methods: ['GET'], path: '/version', handler: handlers.version },
+  // agentup's own, not Toxiproxy's: the seeded toxicity decisions (a real toxiproxy-server answers 404).
+  { methods: ['GET'], path: '/agentup/toxicity-rolls', handler: handlers.toxicityRollIndex },
 ];
 
 /** Registered only with metrics on, for every method (as gorilla/mux's r.Handle). */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AgentupError } from '../errors.ts';
-import type { ProxyInfo, ProxyInput, ProxyPatch, ToxicInfo, ToxicInput, ToxicPatch } from './types.ts';
+import type { ProxyInfo, ProxyInput, ProxyPatch, ToxicInfo, ToxicInput, ToxicityRoll, ToxicPatch } from './types.ts';
 
 /** A request the server refused; `serverMessage` is the server's own `error` text. */
 export class ToxiproxyRequestError extends AgentupError {
@@ -87,6 +87,16 @@ export class ToxiproxyClient {
 
   async removeToxic(proxy: string, name: string): Promise<void> {
     await this.request('DELETE', `/proxies/${enc(proxy)}/toxics/${enc(name)}`);
+  }
+
+  /** agentup's toxicity decisions; a server without them (a real toxiproxy-server) gives []. */
+  async toxicityRolls(): Promise<ToxicityRoll[]> {
+    try {
+      return (await this.request('GET', '/agentup/toxicity-rolls')) as ToxicityRoll[];
+    } catch (err) {
+      if (err instanceof ToxiproxyRequestError && err.status === 404) return [];
+      throw err;
+    }
   }
 
   /** Drops idle keep-alive sockets. */

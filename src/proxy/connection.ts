@@ -52,6 +52,10 @@ export class Connection implements LinkHost {
     return this.seeded.stream(this.proxyName, this.index, direction, toxic, revision);
   }
 
+  recordRoll(direction: StreamDirection, toxic: ToxicEntry, applied: boolean): void {
+    this.seeded.recordRoll({ proxy: this.proxyName, toxic: toxic.name, revision: toxic.revision, connection: this.index, stream: direction, toxicity: toxic.toxicity, applied });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

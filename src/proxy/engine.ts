@@ -12,6 +12,7 @@ import type {
   ToxicInfo,
   ToxicInput,
   ToxicPatch,
+  ToxicityRoll,
 } from './types.ts';
 
 /** A populate that failed part way: `proxies` holds those applied before the error. */
@@ -194,6 +195,17 @@ export class FaultEngine {
     const toxic = proxy.findToxic(toxicName);
     if (!toxic) throw apiErrors.toxicNotFound(toxicName);
     proxy.removeToxic(toxic);
+  }
+
+  /**
+   * Every toxicity decision so far, sorted by proxy, toxic revision,
+   * connection and direction: an order that depends on the seed and the
+   * API calls only, not on which connection happened to roll first.
+   */
+  toxicityRolls(): ToxicityRoll[] {
+    const order = (a: ToxicityRoll, b: ToxicityRoll) =>
+      a.proxy.localeCompare(b.proxy) || a.revision - b.revision || a.connection - b.connection || a.stream.localeCompare(b.stream);
+    return [...this.seeded.rolls].sort(order);
   }
 
   /** Byte and connection counters of one proxy, live. */

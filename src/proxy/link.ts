@@ -22,6 +22,8 @@ export interface LinkHost {
   /** Close both sockets with a TCP RST. */
   reset(): void;
   random(direction: StreamDirection, toxic: string, revision: number): () => number;
+  /** Told every toxicity decision (toxicity < 1), so a replay can show them. */
+  recordRoll?(direction: StreamDirection, toxic: ToxicEntry, applied: boolean): void;
 }
 
 interface Stage {
@@ -184,6 +186,7 @@ export class Link {
     };
     // Toxicity is rolled once per link when the toxic is added or updated here.
     const active = random() < toxic.toxicity;
+    if (toxic.toxicity < 1) this.host.recordRoll?.(this.direction, toxic, active);
     return active ? toxic.kind.pipe(toxic.attributes, out, stage.state) : passThrough(out);
   }
 

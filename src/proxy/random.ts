@@ -8,6 +8,7 @@
  */
 
 import { mulberry32 } from '../util/prng.ts';
+import type { ToxicityRoll } from './types.ts';
 
 export { mulberry32 };
 
@@ -20,8 +21,19 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
+/** Enough for every connection of a long session; the oldest rolls go first. */
+const MAX_ROLLS = 10_000;
+
 export class SeededRandom {
+  /** Toxicity decisions drawn from these streams, in the order they were made. */
+  readonly rolls: ToxicityRoll[] = [];
+
   constructor(readonly seed: number) {}
+
+  recordRoll(roll: ToxicityRoll): void {
+    if (this.rolls.length >= MAX_ROLLS) this.rolls.shift();
+    this.rolls.push(roll);
+  }
 
   /** A private stream for one purpose, named by its parts. */
   stream(...parts: Array<string | number>): () => number {

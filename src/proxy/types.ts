@@ -31,6 +31,23 @@ export interface ToxicInput {
   attributes?: Record<string, number>;
 }
 
+/**
+ * One toxicity decision: whether a toxic with toxicity < 1 applies to one
+ * direction of one connection. Rolled from the seeded stream of (proxy,
+ * connection index, direction, toxic, revision), so a seed repeats it.
+ */
+export interface ToxicityRoll {
+  proxy: string;
+  toxic: string;
+  /** Changes on every add or update of a toxic (each is a new roll). */
+  revision: number;
+  /** Accept order within the proxy. */
+  connection: number;
+  stream: StreamDirection;
+  toxicity: number;
+  applied: boolean;
+}
+
 export interface ToxicPatch {
   attributes?: Record<string, number>;
   toxicity?: number;

@@ -9,6 +9,7 @@ import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
 import { AgentupError } from '../errors.ts';
 import { ToxiproxyClient } from '../proxy/client.ts';
+import type { ToxicityRoll } from '../proxy/types.ts';
 import { ApiControl } from './api-control.ts';
 import { DependencyFaults, withFault, type FaultHandle } from './dependency-faults.ts';
 import type { SimEvent } from './events.ts';
@@ -171,6 +172,15 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
       throw new AgentupError(`no mock API named ${JSON.stringify(name)} in ${this.name}`, { hint: `mock APIs: ${[...this.#apis.keys()].join(', ') || '(none; add an apis: section)'}` });
     }
     return api;
+  }
+
+  /**
+   * The fault proxy's toxicity decisions so far (toxics with toxicity < 1),
+   * in an order fixed by the seed and the faults applied; [] from a proxy
+   * that does not record them (a real toxiproxy-server).
+   */
+  async toxicityRolls(): Promise<ToxicityRoll[]> {
+    return (await this.#faultClient?.toxicityRolls()) ?? [];
   }
 
   /** Removes every toxic, brings every dependency back up and clears every mock API fault. */

@@ -6,9 +6,10 @@ import { TINY_FILE, TINY_INCIDENT } from './support/tiny-incident.ts';
 
 /**
  * The same file and seed repeat the same replay: the fault schedule, the
- * toxics' names and settings (toxicity included: the fault proxy rolls them
- * from the seed), the load seeds (arrivals and generated tickets), the
- * objectives. Timings and measured values are left out of the comparison.
+ * toxics' names and settings, the toxicity decisions (the fault proxy rolls
+ * each connection's from the seed), the load seeds (arrivals and generated
+ * tickets), the objectives. Timings and measured values are left out of the
+ * comparison.
  */
 async function replay(seed?: number) {
   const { incident } = await loadIncidentFromText(TINY_FILE, TINY_INCIDENT, { seed, env: { PATH: process.env.PATH } });
@@ -28,8 +29,15 @@ describe('replay determinism', { timeout: 90_000 }, () => {
     expect(same.faults.map((f) => f.name)).toEqual(['flaky-cache', 'llm-outage']);
     expect(same.faults[0]!.description).toContain('50% of connections');
     expect(same.phases).toEqual([{ name: 'steady', seed: 99 }]);
+    // The flaky cache rolled once per Redis connection (one per replica), each the same way both times.
+    expect(same.toxicity.length).toBeGreaterThanOrEqual(3);
+    expect(same.toxicity.every((r) => r.proxy === 'redis' && r.toxic === 'flaky_cache' && r.stream === 'downstream' && r.toxicity === 0.5)).toBe(true);
+    expect(new Set(same.toxicity.map((r) => r.connection)).size).toBe(same.toxicity.length);
     const other = withoutTimings(await replay(7));
     expect(other.phases).toEqual([{ name: 'steady', seed: 7 }]);
     expect(other.schedule).toEqual(same.schedule);
+    // Another seed rolls the same connections differently.
+    expect(other.toxicity.map((r) => r.connection)).toEqual(same.toxicity.map((r) => r.connection));
+    expect(other.toxicity.map((r) => r.applied)).not.toEqual(same.toxicity.map((r) => r.applied));
   });
 });
