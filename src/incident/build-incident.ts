@@ -4,6 +4,7 @@ import { parseDurationMs } from '../config/units.ts';
 import { faultNameOf } from './incident-rules.ts';
 import { parseObjective, type Objective } from './objective.ts';
 import type { Action, FaultAction, FaultKind, Incident, LoadPhase, Probe, Step } from './types.ts';
+import { buildRollout, describeRollout, rolloutDurationMs } from './rollout-step.ts';
 
 /**
  * Turns a checked incident document into the runner's plain data. The time
@@ -91,6 +92,7 @@ export function buildIncident(doc: Raw, o: { file: string; environmentFile: stri
       return { type: 'expect', name: String(e.name), objective: parseObjective(String(e.objective)) as Objective, windowMs, ...timing };
     }
     if (s.probe !== undefined) return { type: 'probe', probe: probe(asMapping(s.probe)!) };
+    if (s.rollout !== undefined) return buildRollout(asMapping(s.rollout)!, scale);
     return { type: 'wait', durationMs: scale(s.wait) };
   };
 
@@ -130,7 +132,7 @@ export function buildIncident(doc: Raw, o: { file: string; environmentFile: stri
   };
 }
 
-function endOf(step: Step): number {
+export function endOf(step: Step): number {
   const a = step.action;
   switch (a.type) {
     case 'load':
@@ -143,6 +145,8 @@ function endOf(step: Step): number {
       return step.atMs + (a.withinMs ?? a.forMs ?? 0);
     case 'wait':
       return step.atMs + a.durationMs;
+    case 'rollout':
+      return step.atMs + rolloutDurationMs(a);
     default:
       return step.atMs;
   }
@@ -176,5 +180,7 @@ export function describeAction(a: Action): string {
       return `wait ${a.durationMs / 1000}s`;
     case 'reset_faults':
       return 'remove every fault';
+    case 'rollout':
+      return describeRollout(a);
   }
 }

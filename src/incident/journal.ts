@@ -1,5 +1,6 @@
 import type { Metric } from './objective.ts';
 import type { ToxicityRoll } from '../proxy/types.ts';
+import type { RolloutResult } from '../sim/rollout/types.ts';
 
 /**
  * Everything a replay did and measured, as plain JSON (journal.json). Times
@@ -26,6 +27,8 @@ export interface Journal {
   toxicity?: ToxicityRoll[];
   series: Array<{ tMs: number; rps: number; errorRate: number; p50Ms: number; p99Ms: number }>;
   events: Array<{ tMs: number; type: string; text: string }>;
+  /** Each `rollout` step's result: every step with per-version figures and the decision. */
+  rollouts?: RolloutResult[];
 }
 
 export interface ObjectiveResult {

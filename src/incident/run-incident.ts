@@ -5,7 +5,7 @@ import { describeEvent, type SimEvent } from '../sim/events.ts';
 import type { LoadHandle, LoadResult } from '../sim/load/types.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { FaultBook } from './actions.ts';
-import { describeAction } from './build-incident.ts';
+import { describeAction, endOf } from './build-incident.ts';
 import { watchCheckpoint, type TimedSecond } from './checkpoint.ts';
 import { environmentSource } from './environment-source.ts';
 import type { Journal, ObjectiveResult } from './journal.ts';
@@ -14,6 +14,7 @@ import { evaluate, formatValue, type Measured, type Objective } from './objectiv
 import { runProbe } from './probe.ts';
 import type { Incident, LoadPhase, Probe } from './types.ts';
 import { toxicityRollsSince, toxicitySnapshot } from './toxicity-rolls.ts';
+import { finishRollouts, startRolloutStep, type RunningRollout } from './rollout-step.ts';
 
 export interface RunIncidentOptions {
   /** Base process env (the incident's `env:` goes over it); default process.env. */
@@ -134,6 +135,7 @@ async function replay(sim: Simulation, incident: Incident, journal: Journal, ctx
   const running = new Map<string, LoadHandle>();
   const loads: Array<{ phase: LoadPhase; startMs: number; done: Promise<LoadResult> }> = [];
   const checkpoints: Array<Promise<ObjectiveResult>> = [];
+  const rollouts: RunningRollout[] = [];
   const book = new FaultBook(sim, journal.faults, ctx.now);
   let ended = false;
   const onMetrics = (second: Parameters<Parameters<Simulation['on']>[1]>[0]) => {
@@ -180,6 +182,8 @@ async function replay(sim: Simulation, incident: Incident, journal: Journal, ctx
           checkpoints.push(watchCheckpoint(a, step.atMs, () => series, ctx.now, () => ctx.signal?.aborted === true));
         } else if (a.type === 'probe') {
           await probe(a.probe, 'during');
+        } else if (a.type === 'rollout') {
+          rollouts.push(startRolloutStep(sim, a));
         } else if (a.type !== 'wait') {
           await book.apply(a);
         }
@@ -189,11 +193,17 @@ async function replay(sim: Simulation, incident: Incident, journal: Journal, ctx
         ctx.line(`step failed: ${record.error}`);
       }
     }
-    await sleep(incident.totalMs - ctx.now(), ctx.signal);
+    // A rollout that ends early (rolled back at its first step) does not hold the timeline to its longest run.
+    const othersEndMs = Math.max(0, ...incident.steps.filter((s) => s.action.type !== 'rollout').map(endOf));
+    const rolloutsDone = rollouts.length === 0 ? new Promise<void>(() => {}) : Promise.allSettled(rollouts.map((r) => r.done)).then(() => sleep(othersEndMs - ctx.now(), ctx.signal));
+    await Promise.race([sleep(incident.totalMs - ctx.now(), ctx.signal), rolloutsDone]);
     if (ctx.signal?.aborted) for (const h of running.values()) h.stop();
     journal.objectives.push(...(await Promise.all(checkpoints)));
   } finally {
     ended = true;
+    // A rollout still running when the timeline ends goes back to the old version.
+    for (const r of rollouts) r.abort();
+    journal.objectives.push(...(await finishRollouts(rollouts, journal)));
     await rollback(book, incident, journal, ctx);
     const results = await Promise.allSettled(loads.map((l) => l.done));
     await probing;

@@ -1,5 +1,6 @@
 import { toxicKinds } from '../proxy/toxics/index.ts';
 import type { SchemaNode } from '../config/schema-nodes.ts';
+import { ROLLOUT_SCHEMA } from './rollout-step.ts';
 
 /**
  * The incident file format in the environment loader's schema language, so
@@ -165,6 +166,7 @@ const action = {
   expect: expectStep,
   probe: PROBE_SCHEMA,
   wait: positive('Moves the cursor for the next `after:` step on.', '10s'),
+  rollout: ROLLOUT_SCHEMA,
 } satisfies Record<string, SchemaNode>;
 
 export const ACTION_KEYS = Object.keys(action);

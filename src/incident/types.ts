@@ -75,7 +75,22 @@ export type Action =
   | { type: 'expect'; name: string; objective: Objective; withinMs?: number; forMs?: number; windowMs: number }
   | { type: 'probe'; probe: Probe }
   | { type: 'wait'; durationMs: number }
-  | { type: 'reset_faults' };
+  | { type: 'reset_faults' }
+  | RolloutAction;
+
+/** Moves traffic to the other version of the load-balanced service (src/incident/rollout-step.ts). */
+export interface RolloutAction {
+  type: 'rollout';
+  strategy: 'canary' | 'blue_green';
+  /** Percent for the new version per step; ends with 100. */
+  steps: number[];
+  intervalMs: number;
+  analysis: Record<string, string>;
+  minRequests?: number;
+  healthTimeoutMs?: number;
+  /** The outcome the incident expects; judged as an objective. */
+  expect?: 'promoted' | 'rolled_back';
+}
 
 export interface Step {
   index: number;

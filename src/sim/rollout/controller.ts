@@ -156,7 +156,8 @@ export class RolloutController implements RolloutHandle {
       const manual = this.#manual as { kind: 'promote' | 'abort'; reason?: string } | null;
       if (manual?.kind === 'abort') return this.#finish('rolled_back', manual.reason ?? 'aborted by hand', true);
       if (manual?.kind === 'promote') return this.#finish('promoted', 'promoted by hand', true);
-      return this.#finish('promoted', `every step passed its analysis (${this.#steps.join(', ')}%)`, false);
+      const passed = this.strategy === 'blue_green' ? `${this.to} healthy, and its analysis passed after the switch` : `every step passed its analysis (${this.#steps.join(', ')}%)`;
+      return this.#finish('promoted', passed, false);
     } catch (err) {
       this.#finish('rolled_back', `rollout failed: ${(err as Error).message}`, false);
       throw err;

@@ -37,7 +37,7 @@ export function describeRolloutEvent(e: RolloutEvent): string {
     case 'rollout_step':
       return `rollout ${e.service}: step ${e.step}/${e.of}, ${weightsText(e.weights)}`;
     case 'rollout_analysis':
-      return `rollout ${e.service}: step ${e.step} analysis ${e.passed ? 'passed' : 'FAILED'} at ${e.weight}%: ${e.passed ? versionsText(e.versions) : e.reason}`;
+      return `rollout ${e.service}: step ${e.step} analysis ${e.passed ? 'passed' : `FAILED (${e.reason})`} at ${e.weight}%: ${versionsText(e.versions)}`;
     case 'rollout_promoted':
       return `rollout ${e.service}: ${e.version} promoted, 100% of traffic (${e.reason})`;
     case 'rollout_rolled_back':
