@@ -58,15 +58,17 @@ describe.skipIf(noDocker !== undefined)("agentup's own fault proxy as an image",
   const containers: Docker.Container[] = [];
   let network: Docker.Network | undefined;
   let tag = '';
-  let builtHere = false;
+  // A private name for the base image: its own tag, so this test always builds
+  // (and may remove) an image no concurrent run shares.
+  const alias = { repo: 'agentup-proxy-test-node', tag: `${process.pid}-${Date.now()}` };
+  const baseAlias = `${alias.repo}:${alias.tag}`;
   const progress: string[] = [];
   let apiUrl = '';
   const published = new Map<number, number>();
 
   beforeAll(async () => {
-    const before = await docker.listImages({ filters: { label: ['agentup.component=fault-proxy'] } });
-    tag = await ensureAgentupProxyImage({ nodeImage: NODE_IMAGE, onProgress: (line) => progress.push(line) });
-    builtHere = !before.some((image) => image.RepoTags?.includes(tag));
+    await docker.getImage(NODE_IMAGE).tag(alias);
+    tag = await ensureAgentupProxyImage({ nodeImage: baseAlias, onProgress: (line) => progress.push(line) });
     network = await docker.createNetwork({ Name: runLabel['agentup.test'], Labels: runLabel });
     const redis = await docker.createContainer({
       Image: REDIS_IMAGE,
@@ -95,20 +97,20 @@ describe.skipIf(noDocker !== undefined)("agentup's own fault proxy as an image",
   afterAll(async () => {
     for (const c of containers) await c.remove({ force: true }).catch(() => {});
     await network?.remove().catch(() => {});
-    // Only a tag this test built, and never by force: a concurrent run may be using it.
-    if (builtHere && tag) await docker.getImage(tag).remove().catch(() => {});
+    // Untagging the alias leaves NODE_IMAGE itself alone.
+    for (const name of [tag, baseAlias]) if (name) await docker.getImage(name).remove().catch(() => {});
   });
 
   it('is a labelled image with only the bundled server in it, and a second call returns the cached tag', async () => {
     expect(tag).toMatch(/^agentup-proxy:[0-9a-f]{16}$/);
-    if (builtHere) expect(progress.join('\n')).toContain(`Successfully tagged ${tag}`);
+    expect(progress.join('\n')).toContain(`Successfully tagged ${tag}`);
     const image = await docker.getImage(tag).inspect();
     expect(image.Config.Labels).toMatchObject({ 'agentup.component': 'fault-proxy' });
     const files = execFileSync('docker', ['exec', containers[1]!.id, 'ls', '-A', '/agentup'], { encoding: 'utf8' });
     expect(files.trim()).toBe('fault-proxy.mjs');
     const started = performance.now();
     const again: string[] = [];
-    expect(await ensureAgentupProxyImage({ nodeImage: NODE_IMAGE, onProgress: (line) => again.push(line) })).toBe(tag);
+    expect(await ensureAgentupProxyImage({ nodeImage: baseAlias, onProgress: (line) => again.push(line) })).toBe(tag);
     // A cached call is a few Docker API round trips, no build: sanity bound only, with a lot of room for a busy machine.
     expect(performance.now() - started).toBeLessThan(5000);
     expect(again).toEqual([]);
