@@ -15,6 +15,7 @@ import { SeededRandom } from '../../proxy/random.ts';
 import { errorKind, LoadTimeoutError } from './error-kind.ts';
 import type { InlineOnly, NormalisedLoad } from './options.ts';
 import { loadResult } from './load-result.ts';
+import { Pacer } from './pacer.ts';
 import { Recorder } from './recorder.ts';
 import { requestBytes } from './request-bytes.ts';
 import { targetOf } from './target.ts';
@@ -46,10 +47,7 @@ export class LoadEngine implements ConnectionEvents {
   #position = 0;
   #index = 0;
   #sendEndMs: number | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #immediate: NodeJS.Immediate | null = null;
-  readonly #sleep: ((ms: number) => void) | undefined;
-  #timerAtMs = Infinity;
+  readonly #pacer: Pacer;
   #secondTimer: NodeJS.Timeout | null = null;
   #sweeper: NodeJS.Timeout | null = null;
   #finish: ((result: LoadResult) => void) | null = null;
@@ -65,7 +63,7 @@ export class LoadEngine implements ConnectionEvents {
     sleepMs?: (ms: number) => void,
   ) {
     this.#load = load;
-    this.#sleep = sleepMs;
+    this.#pacer = new Pacer(this.#pump, () => this.#untilNextMs(), sleepMs);
     this.#schedule = new Schedule(load.segments);
     this.#plannedEndMs = this.#schedule.endMs;
     this.#recorder = new Recorder((ms) => this.#schedule.rateAt(ms), onTick);
@@ -79,6 +77,11 @@ export class LoadEngine implements ConnectionEvents {
     this.#request = requestBytes(load, target.hostHeader, inline.bodyGenerator, random.stream('body'));
     this.#noBody = load.method === 'HEAD';
     this.#connections = new Connections(target, this);
+  }
+
+  #untilNextMs(): number {
+    if (this.#sendEndMs !== null) return 0;
+    return Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs) - this.#now();
   }
 
   #now(): number {
@@ -138,59 +141,13 @@ export class LoadEngine implements ConnectionEvents {
     if (dropped > 0) this.#recorder.recordDropped(dropped, now);
     if (now >= this.#schedule.endMs) {
       this.#sendEndMs = now;
-      this.#clearTimer();
+      this.#pacer.clear();
       this.#maybeFinish();
       return;
     }
-    this.#arm(now, Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs));
+    const nextMs = Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs);
+    this.#pacer.arm(now, nextMs, inFlight.size < cap, this.#schedule.rateAt(now));
   };
-
-  /**
-   * Wakes the pump for the next arrival. libuv timers have 1 ms resolution,
-   * so a sub-millisecond gap needs something finer: in the worker, sleep the
-   * thread until the arrival (Atomics.wait: precise and idle) and then let
-   * the event loop poll (gaps under SLEEP_MIN_MS spin instead); inline (where blocking would stall the simulation)
-   * spin on setImmediate only at SPIN_RATE and above, otherwise send the
-   * arrivals of a millisecond together (their latency counts the wait).
-   */
-  #arm(now: number, nextMs: number): void {
-    if (this.#immediate) return;
-    const delayMs = nextMs - now;
-    // With every slot taken, the next arrival can only be dropped: completions wake the pump sooner.
-    const free = this.#inFlight.size < this.#load.maxInFlight;
-    if (delayMs < 1 && free && (this.#sleep || this.#schedule.rateAt(now) >= SPIN_RATE)) {
-      this.#clearTimer();
-      this.#immediate = setImmediate(this.#onImmediate);
-      return;
-    }
-    // Completions also pump, so a pending timer only needs replacing when the next arrival moved earlier.
-    if (this.#timer !== null && nextMs >= this.#timerAtMs - 1) return;
-    this.#clearTimer();
-    this.#timerAtMs = nextMs;
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.round(delayMs)));
-  }
-
-  #onTimer = (): void => {
-    this.#timer = null;
-    this.#pump();
-  };
-
-  #onImmediate = (): void => {
-    this.#immediate = null;
-    if (this.#sleep && this.#sendEndMs === null) {
-      const delayMs = Math.min(this.#schedule.timeOf(this.#position), this.#schedule.endMs) - this.#now();
-      // A futex wake-up costs tens of µs on a busy VM: below SLEEP_MIN_MS just poll again (spin).
-      if (delayMs >= SLEEP_MIN_MS) this.#sleep(Math.min(delayMs, 1));
-    }
-    this.#pump();
-  };
-
-  #clearTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#immediate) clearImmediate(this.#immediate);
-    this.#timer = null;
-    this.#immediate = null;
-  }
 
   #send(intendedMs: number): void {
     const bytes = this.#request(this.#index);
@@ -276,7 +233,7 @@ export class LoadEngine implements ConnectionEvents {
   }
 
   #cleanup(): void {
-    this.#clearTimer();
+    this.#pacer.clear();
     if (this.#secondTimer) clearTimeout(this.#secondTimer);
     if (this.#sweeper) clearInterval(this.#sweeper);
   }
@@ -301,7 +258,7 @@ export class LoadEngine implements ConnectionEvents {
   setRate(rate: number): void {
     if (this.#sendEndMs !== null) return;
     this.#schedule.setRate(this.#now(), rate);
-    this.#clearTimer();
+    this.#pacer.clear();
     this.#pump();
   }
 
@@ -312,8 +269,6 @@ export class LoadEngine implements ConnectionEvents {
   }
 }
 
-/** Inline only: from this rate up, pace with setImmediate (a busy loop) rather than 1 ms timers. */
-const SPIN_RATE = 10_000;
 /**
  * A free slot takes arrivals due this soon at once (never earlier than that,
  * and an arrival is only dropped once it is due). At saturation a burst of
@@ -322,6 +277,4 @@ const SPIN_RATE = 10_000;
  * idling until its arrival (at 50,000/s, 0.05 ms left visibly more slots idle).
  */
 const LOOKAHEAD_MS = 0.1;
-/** Worker: shorter gaps than this are spun rather than slept. */
-const SLEEP_MIN_MS = 0.1;
 
