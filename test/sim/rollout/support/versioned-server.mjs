@@ -15,8 +15,9 @@ const server = http.createServer((req, res) => {
     return res.end(`fail rate ${failRate}`);
   }
   served += 1;
-  // Every request that carries the running count past a whole number fails: exactly failRate of them.
-  const fail = Math.floor(served * failRate) > Math.floor((served - 1) * failRate);
+  // Exactly failRate of the requests fail, the first one included (1st, 11th, 21st... at 0.1),
+  // so even a short first step sees the bug.
+  const fail = Math.ceil(served * failRate) > Math.ceil((served - 1) * failRate);
   const answer = () => {
     res.statusCode = fail ? 500 : 200;
     res.end(fail ? `error from ${version}` : `hello from ${version}`);
