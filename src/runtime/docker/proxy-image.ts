@@ -11,8 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
-import { build } from 'esbuild';
-import { AgentupError } from '../../errors.ts';
+import { AgentupError, BugError } from '../../errors.ts';
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fault-proxy-entry.ts');
 export const PROXY_IMAGE_REPOSITORY = 'agentup-proxy';
@@ -32,16 +31,25 @@ const building = new Map<string, Promise<string>>();
 
 /** The proxy server and everything it imports, as one ES module. Done once per process. */
 function bundleProxy(): Promise<string> {
-  bundled ??= build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    legalComments: 'none',
-  }).then((result) => result.outputFiles[0]!.text);
+  bundled ??= (async () => {
+    // Loaded on first use: a run that never builds this image does not pay for esbuild.
+    const { build } = await import('esbuild');
+    try {
+      const result = await build({
+        entryPoints: [ENTRY],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        write: false,
+        logLevel: 'silent',
+        legalComments: 'none',
+      });
+      return result.outputFiles[0]!.text;
+    } catch (err) {
+      throw new BugError(`bundling agentup's fault proxy (${ENTRY}) for its Docker image failed: ${(err as Error).message}`, { cause: err });
+    }
+  })();
   bundled.catch(() => (bundled = undefined));
   return bundled;
 }
