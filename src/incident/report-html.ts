@@ -1,5 +1,6 @@
 import type { Journal, ObjectiveResult } from './journal.ts';
 import { lineChart, type ChartSpec } from './report-chart.ts';
+import { rolloutsHtml } from './report-rollouts.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)}s` : `${Math.round(v)}ms`);
@@ -66,6 +67,7 @@ ${charts.join('\n')}
 <table id="verdicts"><tr><th></th><th>scope</th><th>name</th><th>objective</th><th>measured</th></tr>${journal.objectives.map(verdictRow).join('')}</table>
 <h2>Load phases</h2>
 <table><tr><th>phase</th><th>time</th><th>sent</th><th>ok</th><th>failed</th><th>dropped</th><th>target</th><th>goodput</th><th>p50</th><th>p99</th></tr>${phases.join('')}</table>
+${rolloutsHtml(journal)}
 <h2>Timeline</h2>
 <table id="timeline">${timeline.map((t) => `<tr><td>${seconds(t.tMs)}</td><td>${esc(t.text)}</td></tr>`).join('')}</table>
 </body></html>

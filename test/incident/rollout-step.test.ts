@@ -69,3 +69,21 @@ describe('incident rollout step', { timeout: 120_000 }, () => {
     expect(journal.outcome).toBe('failed');
   });
 });
+
+describe('incident report: rollouts', () => {
+  test('shows each step with both versions and the decision', async () => {
+    const { rolloutsHtml } = await import('../../src/incident/report-rollouts.ts');
+    const figures = (requests: number, failed: number) => ({ requests, failed, errorRate: failed / requests, p50Ms: 10, p90Ms: 20, p99Ms: 42.4, maxMs: 50 });
+    const html = rolloutsHtml({
+      rollouts: [{
+        service: 'web', strategy: 'canary', from: 'stable', to: 'canary', outcome: 'rolled_back', reason: 'error_rate of canary 10.0% (1 of 10) breaks < 1% (stable: 0.0%)', manual: false,
+        startedAt: 0, durationMs: 2100, weights: { stable: 100, canary: 0 },
+        steps: [{ index: 1, weight: 5, startMs: 0, endMs: 2000, analysis: { passed: false, reason: 'error_rate of canary 10.0% (1 of 10) breaks < 1% (stable: 0.0%)', checks: [], versions: { stable: figures(190, 0), canary: figures(10, 1) } } }],
+      }],
+    } as never);
+    expect(html).toContain('<h2>Rollouts</h2>');
+    expect(html).toContain('<tr><td>1</td><td>5%</td><td>0.0s–2.0s</td><td>190</td><td>0.0%</td><td>42ms</td><td>10</td><td>10.0%</td><td>42ms</td><td class="bad">failed: error_rate of canary 10.0% (1 of 10) breaks &lt; 1% (stable: 0.0%)</td></tr>');
+    expect(html).toContain('<strong>rolled back</strong> after 2.1s');
+    expect(rolloutsHtml({ rollouts: undefined } as never)).toBe('');
+  });
+});
