@@ -38,6 +38,8 @@ export class ResponseParser {
   #remaining = 0;
   #line = '';
   #noBody = false;
+  #lastHead = '';
+  #lastFields: HeadFields | null = null;
 
   /** Before each request; `noBody` for HEAD (whose answer declares a length it does not send). */
   expect(noBody: boolean): void {
@@ -122,52 +124,23 @@ export class ResponseParser {
   }
 
   #parseHead(head: string): void {
-    // "HTTP/1.1 200 OK": version at 0-7, status at 9-11.
-    if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 32) throw new HttpParseError(`bad status line '${head.slice(0, 40)}'`);
-    const status = (head.charCodeAt(9) - 48) * 100 + (head.charCodeAt(10) - 48) * 10 + (head.charCodeAt(11) - 48);
-    if (!(status >= 100 && status <= 999) || Number.isNaN(status)) throw new HttpParseError(`bad status in '${head.slice(0, 40)}'`);
-    let keepAlive = head.charCodeAt(7) === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
-    let length = -1;
-    let chunked = false;
-    let encoded = false;
-    let lineStart = head.indexOf('\r\n');
-    while (lineStart >= 0) {
-      const start = lineStart + 2;
-      lineStart = head.indexOf('\r\n', start);
-      const lineEnd = lineStart < 0 ? head.length : lineStart;
-      const colon = head.indexOf(':', start);
-      if (colon < 0 || colon > lineEnd) continue;
-      const nameLength = colon - start;
-      // Only four header names matter; compare the rest only when the length fits one of them.
-      if (nameLength !== 14 && nameLength !== 17 && nameLength !== 10) continue;
-      const name = head.slice(start, colon).toLowerCase();
-      const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
-      if (name === 'content-length') {
-        if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length)) throw new HttpParseError(`bad content-length '${value}'`);
-        length = Number(value);
-      } else if (name === 'transfer-encoding') {
-        encoded = true;
-        chunked = value.endsWith('chunked');
-      } else if (name === 'connection') {
-        if (value.includes('close')) keepAlive = false;
-        else if (value.includes('keep-alive')) keepAlive = true;
-      } else if (name === 'keep-alive') {
-        const m = /timeout=(\d+)/.exec(value);
-        if (m) this.keepAliveTimeoutS = Number(m[1]);
-      }
-    }
+    // Under load a server sends the same head again and again (its Date header changes once a second).
+    const h = head === this.#lastHead && this.#lastFields ? this.#lastFields : (this.#lastFields = headFields(head));
+    this.#lastHead = head;
+    this.keepAliveTimeoutS = h.keepAliveTimeoutS;
+    const { status } = h;
     if (status < 200 && status !== 101) {
       // An interim answer (100 Continue, 103 Early Hints): the real one follows.
       this.#state = State.Head;
       return;
     }
     this.status = status;
-    this.keepAlive = keepAlive && status !== 101;
+    this.keepAlive = h.keepAlive && status !== 101;
     if (this.#noBody || status === 204 || status === 304 || status === 101) this.#state = State.Done;
-    else if (chunked) this.#state = State.ChunkSize;
-    else if (length >= 0 && !encoded) {
-      this.#remaining = length;
-      this.#state = length === 0 ? State.Done : State.Fixed;
+    else if (h.chunked) this.#state = State.ChunkSize;
+    else if (h.length >= 0 && !h.encoded) {
+      this.#remaining = h.length;
+      this.#state = h.length === 0 ? State.Done : State.Fixed;
     } else {
       this.#state = State.UntilClose;
       this.keepAlive = false;
@@ -200,4 +173,59 @@ export class ResponseParser {
     }
     return lf + 1;
   }
+}
+
+interface HeadFields {
+  status: number;
+  keepAlive: boolean;
+  keepAliveTimeoutS: number;
+  /** content-length, or -1. */
+  length: number;
+  chunked: boolean;
+  /** Any transfer-encoding, which overrides content-length. */
+  encoded: boolean;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+function headFields(head: string): HeadFields {
+  // "HTTP/1.1 200 OK": version at 0-7, status at 9-11.
+  if (!head.startsWith('HTTP/1.') || head.charCodeAt(8) !== 32) throw new HttpParseError(`bad status line '${head.slice(0, 40)}'`);
+  const a = head.charCodeAt(9);
+  const b = head.charCodeAt(10);
+  const c = head.charCodeAt(11);
+  if (!isDigit(a) || !isDigit(b) || !isDigit(c) || a === 48) throw new HttpParseError(`bad status in '${head.slice(0, 40)}'`);
+  const status = (a - 48) * 100 + (b - 48) * 10 + (c - 48);
+  let keepAlive = head.charCodeAt(7) === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
+  let keepAliveTimeoutS = 0;
+  let length = -1;
+  let chunked = false;
+  let encoded = false;
+  let lineStart = head.indexOf('\r\n');
+  while (lineStart >= 0) {
+    const start = lineStart + 2;
+    lineStart = head.indexOf('\r\n', start);
+    const lineEnd = lineStart < 0 ? head.length : lineStart;
+    const colon = head.indexOf(':', start);
+    if (colon < 0 || colon > lineEnd) continue;
+    const nameLength = colon - start;
+    // Only four header names matter; compare the rest only when the length fits one of them.
+    if (nameLength !== 14 && nameLength !== 17 && nameLength !== 10) continue;
+    const name = head.slice(start, colon).toLowerCase();
+    const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
+    if (name === 'content-length') {
+      if (!/^\d+$/.test(value) || (length >= 0 && Number(value) !== length)) throw new HttpParseError(`bad content-length '${value}'`);
+      length = Number(value);
+    } else if (name === 'transfer-encoding') {
+      encoded = true;
+      chunked = value.endsWith('chunked');
+    } else if (name === 'connection') {
+      if (value.includes('close')) keepAlive = false;
+      else if (value.includes('keep-alive')) keepAlive = true;
+    } else if (name === 'keep-alive') {
+      const m = /timeout=(\d+)/.exec(value);
+      if (m) keepAliveTimeoutS = Number(m[1]);
+    }
+  }
+  return { status, keepAlive, keepAliveTimeoutS, length, chunked, encoded };
 }
