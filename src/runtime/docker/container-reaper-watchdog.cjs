@@ -75,10 +75,10 @@ async function removeImage(docker, image) {
   return results.some(Boolean);
 }
 
-/** One sweep: containers first (they hold networks and images), then networks, then images. */
-async function removeRunResources(runId, env = process.env) {
+/** One sweep of one `key=value` label: containers first (they hold networks and images), then networks, then images. */
+async function removeLabelled(label, env = process.env) {
   const docker = endpoint(env);
-  const filters = encodeURIComponent(JSON.stringify({ label: [`agentup.run=${runId}`] }));
+  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
   const count = (results) => results.filter(Boolean).length;
   const containers = await list(docker, `/containers/json?all=1&filters=${filters}`);
   // 409: removal already in progress (the runtime's own stop racing us).
@@ -90,6 +90,10 @@ async function removeRunResources(runId, env = process.env) {
   return { containers: removedContainers, networks: removedNetworks, images: removedImages };
 }
 
+function removeRunResources(runId, env = process.env) {
+  return removeLabelled(`agentup.run=${runId}`, env);
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -97,34 +101,48 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * apart, because a create request agentup sent just before dying can still
  * finish inside dockerd after our first look.
  */
-async function reap(runId) {
+async function reap(labels) {
   for (let sweep = 0; sweep < 5; sweep++) {
-    try {
-      const removed = await removeRunResources(runId);
-      if (sweep > 0 && removed.containers + removed.networks + removed.images === 0) break;
-    } catch {
-      // Docker busy or restarting: the next sweep tries again; nobody is left to tell.
+    let found = 0;
+    for (const label of labels) {
+      try {
+        const removed = await removeLabelled(label);
+        found += removed.containers + removed.networks + removed.images;
+      } catch {
+        // Docker busy or restarting: the next sweep tries again; nobody is left to tell.
+        found += 1;
+      }
     }
+    if (sweep > 0 && found === 0) break;
     await sleep(1000);
   }
   process.exit(0);
 }
 
 function watch(runId) {
+  // More labels to sweep come as `label key=value` lines (testcontainers' session label, for its port forwarder).
+  const labels = new Set([`agentup.run=${runId}`]);
   let closing = false;
   let reaping = false;
   let pending = '';
   const onGone = () => {
     if (closing || reaping) return;
     reaping = true;
-    void reap(runId);
+    void reap([...labels]);
   };
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => {
     pending += chunk;
-    if (pending.split('\n').includes('close')) {
-      closing = true;
-      process.exit(0);
+    let nl = pending.indexOf('\n');
+    while (nl !== -1) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line === 'close') {
+        closing = true;
+        process.exit(0);
+      }
+      if (line.startsWith('label ')) labels.add(line.slice('label '.length));
+      nl = pending.indexOf('\n');
     }
   });
   process.stdin.on('end', onGone);
@@ -134,7 +152,7 @@ function watch(runId) {
   process.on('SIGHUP', () => {});
 }
 
-module.exports = { removeRunResources };
+module.exports = { removeRunResources, removeLabelled };
 
 if (require.main === module) {
   if (!process.argv[2]) {
