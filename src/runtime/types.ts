@@ -74,6 +74,14 @@ export interface ReplicaControl {
   pause(): void;
   resume(): void;
   restart(): Promise<void>;
+  /** Docker runtime only: docker stop of the replica; it stays down (no restart policy) until start(). */
+  stop?(): Promise<void>;
+  /** Docker runtime only: starts a replica stopped with stop(). */
+  start?(): Promise<void>;
+  /** Docker runtime only: takes the replica off the simulation's network (a partition). */
+  disconnect?(): Promise<void>;
+  /** Docker runtime only: puts it back on the network under its alias. */
+  connect?(): Promise<void>;
 }
 
 export interface RuntimeStartOptions {

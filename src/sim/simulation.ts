@@ -3,7 +3,10 @@ import path from 'node:path';
 import { loadEnvironmentFile, loadEnvironmentFromObject } from '../config/load.ts';
 import type { Environment } from '../config/types.ts';
 import { ProcessRuntime } from '../runtime/process/process-runtime.ts';
-import type { Endpoints, RunningTopology, Runtime, RuntimeEvents } from '../runtime/types.ts';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.ts';
+import { chooseRuntime, type RuntimeChoice } from '../runtime/docker/choose-runtime.ts';
+import type { RuntimeName } from '../config/types.ts';
+import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents } from '../runtime/types.ts';
 import type { LogLine } from '../services/log-lines.ts';
 import type { ReplicaSnapshot } from '../services/supervisor-events.ts';
 import { createRedactor, type Redactor } from '../util/redact.ts';
@@ -24,7 +27,8 @@ import type { VersionRouting } from '../services/lb-versions.ts';
 
 export interface StartSimulationOptions {
   /** Only `process` so far. */
-  runtime?: 'process';
+  /** Wins over `runtime:` in the file and $AGENTUP_RUNTIME; default auto (Docker when an engine works and every service has build:/image:). */
+  runtime?: RuntimeName;
   /** Preferred fault proxy API port (default 8474, a free one when taken). */
   faultProxyPort?: number;
   /** Seed for every random choice the simulation makes. */
@@ -140,10 +144,22 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   }
 
   /** Fault injection on one replica, by id (`triage-2`) or 1-based index of the first service. */
-  replica(idOrIndex: string | number) {
+  replica(idOrIndex: string | number): Required<ReplicaControl> {
     const id = typeof idOrIndex === 'number' ? this.#replicaIdAt(idOrIndex) : idOrIndex;
-    return this.#running().replicaControl(id);
+    const control = this.#running().replicaControl(id);
+    const dockerOnly = (what: string) => (): Promise<void> =>
+      Promise.reject(new AgentupError(`${what} of replica ${id} needs the docker runtime`, { hint: 'start the simulation with --runtime docker (or runtime: docker)' }));
+    return {
+      ...control,
+      stop: control.stop ?? dockerOnly('stop'),
+      start: control.start ?? dockerOnly('start'),
+      disconnect: control.disconnect ?? dockerOnly('a network disconnect'),
+      connect: control.connect ?? dockerOnly('a network connect'),
+    };
   }
+
+  /** Which runtime runs this simulation and why (`auto: Docker engine at unix:///var/run/docker.sock`). */
+  runtimeChoice: RuntimeChoice | null = null;
 
   /**
    * Faults between the service and one dependency, by its proxy name
@@ -291,10 +307,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   }
 }
 
-function runtimeFor(name: StartSimulationOptions['runtime']): Runtime {
-  // Only the process runtime exists so far; docker arrives with its own issue.
-  void name;
-  return new ProcessRuntime();
+function runtimeFor(choice: RuntimeChoice): Runtime {
+  return choice.name === 'docker' ? new DockerRuntime(choice.engine) : new ProcessRuntime();
 }
 
 /**
@@ -308,12 +322,16 @@ export async function startSimulation(source: string | object, options: StartSim
   const sim = new Simulation(env, options);
   if (options.onEvent) sim.on('event', options.onEvent);
   if (options.onLog) sim.on('log', options.onLog);
-  const runtime = runtimeFor(options.runtime);
+  const t0 = performance.now();
+  const choice = await chooseRuntime(env, options.runtime, options.env ?? process.env);
+  sim.runtimeChoice = choice;
+  const runtime = runtimeFor(choice);
   const events = new EventEmitter<RuntimeEvents>();
   events.on('event', (e) => sim.record(e));
   events.on('log', (l) => sim.recordLog(l));
-  const t0 = performance.now();
   sim.record({ type: 'simulation_starting', ts: Date.now(), name: env.name, runtime: runtime.name, file: env.file });
+  const why = `runtime: ${choice.name} (${choice.reason})`;
+  sim.recordLog({ ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'info', msg: why, raw: why });
   const topology = await runtime.start(env, { faultProxyPort: options.faultProxyPort, seed: options.seed, processEnv: options.env }, events);
   sim.attach(topology);
   if (options.control) {

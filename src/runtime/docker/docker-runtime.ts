@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import Docker from 'dockerode';
+import type { Environment } from '../../config/types.ts';
+import { AgentupError, BugError } from '../../errors.ts';
+import { plan as makePlan, portSlots } from '../../plan/plan.ts';
+import type { Plan, PlannedComponent, PlannedService } from '../../plan/types.ts';
+import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
+import { startLoadBalancer, type LoadBalancer } from '../../services/load-balancer.ts';
+import { ToxiproxyClient } from '../../proxy/client.ts';
+import type { ComponentKind } from '../../sim/events.ts';
+import { allocatePorts } from '../process/allocate-ports.ts';
+import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions, TopologySample } from '../types.ts';
+import { requireDockerEngine, type DetectedEngine } from './detect.ts';
+import { removeRunResources, startContainerReaper, type ContainerReaper } from './container-reaper.ts';
+import { containerAddressBook, containerEnv, hostPortsToExpose, proxyUpstream } from './container-env.ts';
+import { ContainerSupervisor } from './container-supervisor.ts';
+import { createContainer } from './containers.ts';
+import { startFaultProxyContainer, startPostgresContainer, startRedisContainer, type RunContext } from './dependency-containers.ts';
+import { defaultImages, labels, type DockerImages } from './docker-names.ts';
+import { dockerEndpoints } from './docker-endpoints.ts';
+import { exposeHostPorts, type ExposedHostPorts } from './host-ports.ts';
+import { ensureAgentupProxyImage } from './proxy-image.ts';
+import { ensureServiceImage } from './service-image.ts';
+import { ContainerStats } from './container-stats.ts';
+
+const DEFAULT_FAULT_PROXY_PORT = 8474;
+
+/**
+ * The environment as containers on a private network: the user's service
+ * (built or given image) as N replicas, Redis, Postgres and a
+ * Toxiproxy-compatible proxy; mock APIs and the load balancer stay on the
+ * host. Everything created is labelled with the run, and a watchdog removes it
+ * if agentup dies without doing so itself.
+ */
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker';
+  constructor(private readonly engine?: DetectedEngine) {}
+
+  async start(env: Environment, options: RuntimeStartOptions, events: EventEmitter<RuntimeEvents>): Promise<RunningTopology> {
+    const engine = this.engine ?? (await requireDockerEngine({ env: options.processEnv ?? process.env }));
+    const run = new DockerTopologyRun(events, new Docker(engine.dockerOptions));
+    try {
+      await run.start(env, options);
+      return run;
+    } catch (err) {
+      await run.stop('start-up failed').catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+class DockerTopologyRun implements RunningTopology {
+  plan!: Plan;
+  readonly runId = randomBytes(6).toString('hex');
+  #ctx: RunContext;
+  #reaper: ContainerReaper | null = null;
+  #images!: DockerImages;
+  #apis = new Map<string, RunningMockApi>();
+  #supervisors = new Map<string, ContainerSupervisor>();
+  #serviceOf = new Map<string, { service: string; version?: string }>();
+  #loadBalancer: LoadBalancer | null = null;
+  #hostPorts: ExposedHostPorts | null = null;
+  #stats: ContainerStats;
+  #proxyEngine = 'toxiproxy';
+  #stopping: Promise<void> | null = null;
+
+  constructor(readonly events: EventEmitter<RuntimeEvents>, readonly docker: Docker) {
+    this.#ctx = { docker, runId: this.runId, network: `agentup-${this.runId}` };
+    this.#stats = new ContainerStats();
+  }
+
+  async start(env: Environment, options: RuntimeStartOptions): Promise<void> {
+    const processEnv = options.processEnv ?? process.env;
+    this.#reaper = await startContainerReaper(this.runId);
+    const images = defaultImages(processEnv);
+    this.#images = {
+      ...images,
+      redis: env.redis?.image ?? images.redis,
+      postgres: env.postgres?.image ?? images.postgres,
+      faultProxy: env.faultProxy.image ?? images.faultProxy,
+    };
+    if (env.faultProxy.url) {
+      throw new AgentupError(`fault_proxy.url ${env.faultProxy.url} cannot be used with the docker runtime`, { hint: 'leave url out (the run starts its own proxy container), or use --runtime process' });
+    }
+    const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT });
+    this.plan = makePlan(env, ports);
+    await this.docker.createNetwork({ Name: this.#ctx.network, Driver: 'bridge', Labels: labels(this.runId, 'network') });
+
+    // Slow, independent preparation first, all at once: images, host port forwarding.
+    const serviceImages = new Map<string, Promise<string>>();
+    for (const c of this.plan.components) {
+      if (c.kind !== 'service') continue;
+      const build = c.config.build;
+      serviceImages.set(c.id, build
+        ? ensureServiceImage(this.docker, { service: c.id, build, nodeImage: this.#images.node, runId: this.runId }).then((i) => i.tag)
+        : Promise.resolve(c.config.image ?? this.#missingImage(c.id)));
+    }
+    const proxyImage = this.#images.faultProxy === 'agentup'
+      ? ensureAgentupProxyImage({ nodeImage: this.#images.node ?? 'node:20-slim' })
+      : Promise.resolve(this.#images.faultProxy);
+    this.#proxyEngine = this.#images.faultProxy === 'agentup' ? 'agentup' : 'toxiproxy';
+    // Failures surface where they are awaited; this only keeps an early one from being unhandled.
+    for (const p of [...serviceImages.values(), proxyImage]) p.catch(() => undefined);
+
+    const needsHost = hostPortsToExpose(this.plan);
+    const hostPorts = needsHost.length > 0 ? exposeHostPorts(this.docker, this.#ctx.network, needsHost).then((h) => (this.#hostPorts = h)) : Promise.resolve(null);
+    hostPorts.catch(() => undefined);
+
+    await this.#timed('fault_proxy', 'fault_proxy', async () => {
+      const image = await proxyImage;
+      await hostPorts; // the proxy dials mock APIs through the forwarder
+      await startFaultProxyContainer(this.#ctx, this.plan, image);
+      const client = new ToxiproxyClient(this.#faultProxyUrl());
+      try {
+        await client.populate(this.plan.proxies.map((p) => {
+          const up = proxyUpstream(this.plan, p);
+          return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
+        }));
+        for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
+          for (const toxic of toxics) {
+            const info = await client.addToxic(proxy, toxic);
+            this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
+          }
+        }
+      } finally {
+        client.close();
+      }
+      return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
+    });
+
+    const started = new Map<string, Promise<void>>();
+    const byId = new Map(this.plan.components.map((c) => [c.id, c]));
+    const launch = (c: PlannedComponent): Promise<void> => {
+      let p = started.get(c.id);
+      if (!p) {
+        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#bug(d)))).then(() => this.#startComponent(c, options, serviceImages, hostPorts));
+        started.set(c.id, p);
+      }
+      return p;
+    };
+    const results = await Promise.allSettled(this.plan.components.map(launch));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    this.#stats.start([...this.#supervisors.values()]);
+  }
+
+  #missingImage(service: string): never {
+    throw new AgentupError(`service ${service} has no build: or image:`, { hint: 'add one, or use --runtime process' });
+  }
+
+  #bug(id: string): never {
+    throw new BugError(`component ${id} is depended on but not planned`);
+  }
+
+  #faultProxyUrl(): string {
+    return `http://127.0.0.1:${this.plan.faultProxy.api.port}`;
+  }
+
+  async #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
+    const t0 = performance.now();
+    this.events.emit('event', { type: 'component_starting', ts: Date.now(), component, kind });
+    const address = await start();
+    this.events.emit('event', { type: 'component_ready', ts: Date.now(), component, kind, startupMs: performance.now() - t0, ...(address ? { address } : {}) });
+  }
+
+  #startComponent(c: PlannedComponent, options: RuntimeStartOptions, images: Map<string, Promise<string>>, hostPorts: Promise<unknown>): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    switch (c.kind) {
+      case 'redis':
+        return this.#timed(c.id, 'redis', async () => {
+          await startRedisContainer(this.#ctx, c, this.#images.redis);
+          return `redis://127.0.0.1:${c.address.port} (container ${this.#images.redis})`;
+        });
+      case 'postgres':
+        return this.#timed(c.id, 'postgres', async () => {
+          await startPostgresContainer(this.#ctx, c, this.#images.postgres);
+          return `127.0.0.1:${c.address.port} (container ${this.#images.postgres})`;
+        });
+      case 'api':
+        return this.#timed(c.id, 'api', async () => {
+          const api = await startMockApi(await loadMockApiFile(c.config.fixture), { host: '127.0.0.1', port: c.address.port, seed: options.seed, name: c.id });
+          this.#apis.set(c.id, api);
+          return api.url;
+        });
+      case 'upstream':
+        return Promise.resolve();
+      case 'service':
+        return this.#timed(c.id, 'service', async () => {
+          const image = await images.get(c.id)!;
+          await hostPorts;
+          return this.#startService(c, image);
+        });
+      case 'load_balancer':
+        return this.#timed(c.id, 'load_balancer', async () => {
+          const fronted = [...this.#supervisors].filter(([key]) => this.#serviceOf.get(key)?.service === c.service);
+          if (fronted.length === 0) throw new BugError(`load balancer for unknown service ${c.service}`);
+          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy });
+          const versions = (this.plan.components.find((p) => p.kind === 'service' && p.id === c.service) as PlannedService).versions;
+          if (versions) this.#loadBalancer.defineVersions(versions.map((v) => ({ name: v.name, weight: v.role === 'current' ? 100 : 0 })));
+          for (const [key, supervisor] of fronted) this.#loadBalancer.attach(supervisor, this.#serviceOf.get(key)?.version);
+          this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
+          return this.#loadBalancer.url;
+        });
+    }
+  }
+
+  async #startService(c: PlannedService, image: string): Promise<string> {
+    const book = containerAddressBook(this.plan);
+    const groups = c.versions ?? [{ name: '', config: c.config, replicas: c.replicas }];
+    await Promise.all(groups.map((group) => {
+      const cfg = group.config;
+      const supervisor = new ContainerSupervisor({
+        service: cfg,
+        replicas: group.replicas.map((r) => ({ id: r.id, port: r.address.port })),
+        create: (index) => {
+          const r = group.replicas[index]!;
+          return createContainer(this.docker, {
+            runId: this.runId,
+            component: r.id,
+            name: `agentup-${this.runId}-${r.id}`,
+            image,
+            network: this.#ctx.network,
+            aliases: [r.id],
+            cmd: commandArgs(cfg.command),
+            env: containerEnv(cfg, r, book),
+            ports: [[r.address.port, r.address.port]],
+            ...(cfg.memoryLimitMb ? { memoryBytes: Math.round(cfg.memoryLimitMb * 1024 * 1024) } : {}),
+          });
+        },
+      });
+      const key = c.versions ? cfg.name : c.id;
+      this.#supervisors.set(key, supervisor);
+      this.#serviceOf.set(key, group.name ? { service: c.id, version: group.name } : { service: c.id });
+      supervisor.on('event', (e) => this.events.emit('event', e));
+      supervisor.on('log', (line) => this.events.emit('log', line));
+      return supervisor.start();
+    }));
+    return `${c.replicas.length} replica container${c.replicas.length === 1 ? '' : 's'} of ${image}`;
+  }
+
+  mockApi(name: string): RunningMockApi | undefined {
+    return this.#apis.get(name);
+  }
+
+  endpoints(): Endpoints {
+    return dockerEndpoints(this.plan, { faultProxyUrl: this.#faultProxyUrl(), engine: this.#proxyEngine, network: this.#ctx.network });
+  }
+
+  sample(options: { latencyWindow?: boolean } = {}): TopologySample {
+    const lb = this.#loadBalancer;
+    return {
+      ts: Date.now(),
+      loadBalancer: lb ? { stats: lb.stats(), window: options.latencyWindow === false ? null : lb.takeLatencyWindow() } : null,
+      replicas: this.replicas().map((r) => ({ ...r, cpuSeconds: this.#stats.cpuSeconds(r.id) })),
+      // The proxy lives in a container; Toxiproxy's API has no byte counters to read.
+      proxies: [],
+      apis: Object.fromEntries([...this.#apis].map(([name, api]) => [name, api.counters()])),
+    };
+  }
+
+  replicas(service?: string) {
+    return [...this.#supervisors]
+      .map(([key, s]) => ({ s, of: this.#serviceOf.get(key) ?? { service: key } }))
+      .filter(({ of }) => service === undefined || of.service === service)
+      .flatMap(({ s, of }) => s.replicas().map((r) => ({ ...r, rssBytes: this.#stats.rssBytes(r.id), service: of.service, ...(of.version ? { version: of.version } : {}) })));
+  }
+
+  replicaControl(id: string): ReplicaControl {
+    for (const s of this.#supervisors.values()) {
+      const index = s.replicas().findIndex((r) => r.id === id);
+      if (index < 0) continue;
+      const network = this.docker.getNetwork(this.#ctx.network);
+      return {
+        kill: (sig) => s.kill(index, sig),
+        pause: () => void s.pause(index).catch((err) => this.#controlFailed(id, 'pause', err)),
+        resume: () => void s.resume(index).catch((err) => this.#controlFailed(id, 'resume', err)),
+        restart: () => s.restart(index),
+        stop: () => s.stopReplica(index),
+        start: () => s.startReplica(index),
+        disconnect: async () => {
+          const container = s.containerOf(index);
+          if (container) await network.disconnect({ Container: container.id, Force: true });
+        },
+        connect: async () => {
+          const container = s.containerOf(index);
+          if (container) await network.connect({ Container: container.id, EndpointConfig: { Aliases: [id] } });
+        },
+      };
+    }
+    const known = this.replicas().map((r) => r.id);
+    throw new AgentupError(`no replica named ${id}`, { hint: `replicas: ${known.join(', ')}` });
+  }
+
+  #controlFailed(id: string, what: string, err: unknown): void {
+    this.events.emit('log', { ts: Date.now(), replica: id, stream: 'stderr', level: 'error', msg: `agentup: docker ${what} failed: ${(err as Error).message}`, raw: `agentup: docker ${what} failed: ${(err as Error).message}` });
+  }
+
+  stop(_reason = 'stopped'): Promise<void> {
+    this.#stopping ??= this.#stopAll();
+    return this.#stopping;
+  }
+
+  async #stopAll(): Promise<void> {
+    const errors: unknown[] = [];
+    const attempt = async (f: (() => Promise<unknown>) | undefined) => {
+      try {
+        await f?.();
+      } catch (err) {
+        errors.push(err);
+      }
+    };
+    this.#stats.stop();
+    await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
+    await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
+    await Promise.all([...this.#apis.values()].map((a) => attempt(() => a.close())));
+    await attempt(this.#hostPorts?.detach);
+    // Containers (forced), then the network, then the image tags this run built.
+    await attempt(() => removeRunResources(this.runId));
+    await attempt(this.#reaper ? () => this.#reaper!.stop() : undefined);
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+/** `command:` over the image's CMD: a simple string is split like exec form; anything with shell syntax runs under sh -c. */
+export function commandArgs(command: string | string[]): string[] {
+  if (Array.isArray(command)) return command;
+  if (/^[\w./:=@%+,-]+( +[\w./:=@%+,-]+)*$/.test(command.trim())) return command.trim().split(/ +/);
+  return ['/bin/sh', '-c', command];
+}
