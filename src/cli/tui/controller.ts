@@ -90,6 +90,16 @@ export class SimController implements TuiControl {
         this.#load.handle.stop();
         this.#load = null;
         return;
+      case 'start_rollout':
+        return this.#startRollout(c);
+      case 'abort_rollout':
+      case 'promote_rollout': {
+        const rollout = this.sim.currentRollout();
+        if (!rollout || rollout.status().result) throw new Error('no rollout is running; press o to start one');
+        if (c.type === 'abort_rollout') rollout.abort('aborted from the terminal UI');
+        else rollout.promote();
+        return;
+      }
       case 'run_incident':
         if (!this.hooks.runIncident) throw new Error(`cannot run ${c.file}: this screen was started without incident support`);
         await this.hooks.runIncident(c.file);
@@ -132,6 +142,18 @@ export class SimController implements TuiControl {
         if (this.#load?.handle === handle) this.#load = null;
       });
     this.#load = { handle, path, method, rate };
+  }
+
+  #startRollout(c: Extract<UiCommand, { type: 'start_rollout' }>): void {
+    const steps = c.steps.split(/[\s,]+/).filter(Boolean).map(Number);
+    const analysis = { ...(c.errorRate.trim() ? { error_rate: c.errorRate } : {}), ...(c.p99.trim() ? { p99: c.p99 } : {}) };
+    const interval = /^\d+(\.\d+)?$/.test(c.interval.trim()) ? Number(c.interval) : c.interval.trim();
+    const handle = this.sim.rollout({ strategy: c.strategy as 'canary' | 'blue_green', steps, interval, analysis });
+    this.notify({ text: `rollout: ${c.strategy} from ${handle.from} to ${handle.to} started (a aborts, P promotes)`, level: 'info' });
+    handle.done.then(
+      (r) => this.notify({ text: `rollout ${r.outcome === 'promoted' ? `promoted ${r.to}` : `rolled back to ${r.from}`}: ${r.reason}`, level: r.outcome === 'promoted' ? 'info' : 'error' }),
+      (err: Error) => this.notify({ text: `rollout failed: ${err.message}`, level: 'error' }),
+    );
   }
 
   /** Stops the load this screen started (the simulation stops it too; this is for quitting). */

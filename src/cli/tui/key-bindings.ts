@@ -8,6 +8,8 @@ export const KEY_BINDINGS: Array<{ keys: string; action: string; short?: string 
   { keys: 's', action: 'stop the load', short: 'stop' },
   { keys: '/', action: 'filter the log pane (text, replica or level)', short: 'filter' },
   { keys: 'i', action: 'run an incident file (arrives with `agentup run`)' },
+  { keys: 'o', action: 'rollout: canary or blue/green to the other version (canary: or versions: in the environment)' },
+  { keys: 'a / P', action: 'abort the rollout (all traffic back) / promote it now' },
   { keys: '?', action: 'this help', short: 'help' },
   { keys: 'q, Ctrl-C', action: 'quit: stop everything and exit', short: 'quit' },
   { keys: 'In menus', action: 'Up/Down (j/k) move, Enter or Right picks, Esc or Left goes back' },

@@ -2,6 +2,8 @@ import type { LogLine } from '../../services/log-lines.ts';
 import { describeEvent, type SimEvent } from '../../sim/events.ts';
 import type { LoadSecond } from '../../sim/load/types.ts';
 import type { MetricsSecond, TrafficSecond } from '../../sim/metrics.ts';
+import type { RolloutSecond } from '../../sim/rollout/types.ts';
+import { rolloutFromEvent, rolloutSeconds } from './rollout-view.ts';
 import {
   CHART_SECONDS, LOG_LINES, TIMELINE_ENTRIES, emptySeries, pushLimited,
   type Part, type PartKind, type TimelineEntry, type TrafficSeries, type TuiState,
@@ -13,6 +15,7 @@ export type TuiAction =
   | { type: 'metrics'; second: MetricsSecond }
   | { type: 'logs'; lines: LogLine[] }
   | { type: 'load'; second: LoadSecond }
+  | { type: 'rollout'; seconds: RolloutSecond[] }
   | { type: 'topology'; name: string; endpoints: TuiState['endpoints']; parts: Part[] }
   | { type: 'batch'; actions: TuiAction[] };
 
@@ -48,6 +51,7 @@ function timelineKind(e: SimEvent): TimelineEntry['kind'] | null {
     case 'load_started': case 'load_finished':
       return 'load';
     case 'simulation_ready': case 'simulation_stopping':
+    case 'rollout_started': case 'rollout_step': case 'rollout_analysis': case 'rollout_promoted': case 'rollout_rolled_back':
       return 'info';
     default:
       return null;
@@ -108,6 +112,8 @@ function onEvent(state: TuiState, e: SimEvent): TuiState {
       return { ...next, load: { running: true, path: e.path, description: e.description, targetRate: 0, achievedRate: 0, sent: 0, ok: 0, errors: 0, dropped: 0, p99Ms: 0 } };
     case 'load_finished':
       return next.load ? { ...next, load: { ...next.load, running: false, sent: e.sent, ok: e.ok, errors: e.failed, dropped: e.dropped, p99Ms: e.p99Ms, achievedRate: e.achievedRate } } : next;
+    case 'rollout_started': case 'rollout_step': case 'rollout_analysis': case 'rollout_promoted': case 'rollout_rolled_back':
+      return { ...next, rollout: rolloutFromEvent(next.rollout, e) };
     default:
       return next;
   }
@@ -150,6 +156,8 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, logs: pushLimited(state.logs, action.lines.slice(-LOG_LINES), LOG_LINES), logCount: state.logCount + action.lines.length };
     case 'load':
       return onLoad(state, action.second);
+    case 'rollout':
+      return { ...state, rollout: rolloutSeconds(state.rollout, action.seconds) };
     case 'topology': {
       let parts = state.parts;
       for (const p of action.parts) parts = upsertPart(parts, p.name, p.kind, parts.some((x) => x.name === p.name) ? {} : p);

@@ -69,7 +69,12 @@ export class SimSession {
     };
     if (options.events) on('event', this.event);
     if (options.logs) on('log', this.log);
-    on('metrics', (second: MetricsSecond) => this.#queue({ type: 'metrics', second }));
+    on('metrics', (second: MetricsSecond) => {
+      this.#queue({ type: 'metrics', second });
+      // Per-version charts come from the rollout's own per-second series; the reducer skips seconds it has.
+      const rollout = sim.currentRollout?.()?.status();
+      if (rollout && rollout.series.length > 0) this.#queue({ type: 'rollout', seconds: rollout.series.slice(-5) });
+    });
     on('load', (second: LoadSecond) => this.#queue({ type: 'load', second }));
   }
 

@@ -1,4 +1,5 @@
 import type { LogLine } from '../../services/log-lines.ts';
+import type { RolloutView } from './rollout-view.ts';
 
 /** How many seconds of history the charts keep (the widest chart shows this many). */
 export const CHART_SECONDS = 120;
@@ -73,6 +74,8 @@ export interface TuiState {
   /** Log lines seen in total, so the pane can say how many it dropped. */
   logCount: number;
   timeline: TimelineEntry[];
+  /** The running or last rollout; null before the first. */
+  rollout: RolloutView | null;
 }
 
 export function emptySeries(): TrafficSeries {
@@ -94,6 +97,7 @@ export function initialState(name = ''): TuiState {
     logs: [],
     logCount: 0,
     timeline: [],
+    rollout: null,
   };
 }
 

@@ -12,7 +12,8 @@ export type Overlay =
   | { kind: 'active'; cursor: number }
   | { kind: 'load'; form: FormState }
   | { kind: 'filter'; form: FormState }
-  | { kind: 'incident'; form: FormState };
+  | { kind: 'incident'; form: FormState }
+  | { kind: 'rollout'; form: FormState };
 
 /** What the keyboard asks the simulation to do; the controller carries it out. */
 export type UiCommand =
@@ -24,6 +25,9 @@ export type UiCommand =
   | { type: 'stop_load' }
   | { type: 'set_filter'; text: string }
   | { type: 'run_incident'; file: string }
+  | { type: 'start_rollout'; strategy: string; steps: string; interval: string; errorRate: string; p99: string }
+  | { type: 'abort_rollout' }
+  | { type: 'promote_rollout' }
   | { type: 'quit' };
 
 export interface UiContext {
@@ -44,6 +48,13 @@ export const LOAD_PARAMS: ParamSpec[] = [
   { key: 'method', label: 'method', default: 'POST', choices: ['POST', 'GET'] },
 ];
 const FILTER_PARAMS: ParamSpec[] = [{ key: 'text', label: 'show lines containing (empty: all)', default: '', text: true }];
+export const ROLLOUT_PARAMS: ParamSpec[] = [
+  { key: 'strategy', label: 'strategy', default: 'canary', choices: ['canary', 'blue_green'] },
+  { key: 'steps', label: 'canary steps (% to the new version)', default: '5,25,50,100', text: true },
+  { key: 'interval', label: 'interval per step', default: '30s', text: true },
+  { key: 'error_rate', label: 'analysis: error_rate', default: '< 1%', text: true },
+  { key: 'p99', label: 'analysis: p99', default: '< 800ms', text: true },
+];
 const INCIDENT_PARAMS: ParamSpec[] = [{ key: 'file', label: 'incident file', default: 'incidents/redis-latency.yaml', text: true }];
 
 type Result = { overlay: Overlay; command?: UiCommand };
@@ -62,6 +73,9 @@ function mainKey(key: KeyPress, ctx: UiContext): Result {
     case '-': return { overlay: none, command: { type: 'change_rate', factor: 0.5 } };
     case '/': return { overlay: { kind: 'filter', form: { ...openForm(FILTER_PARAMS, { text: ctx.filter }), buffer: ctx.filter } } };
     case 'i': return { overlay: { kind: 'incident', form: openForm(INCIDENT_PARAMS) } };
+    case 'o': return { overlay: { kind: 'rollout', form: openForm(ROLLOUT_PARAMS) } };
+    case 'a': return { overlay: none, command: { type: 'abort_rollout' } };
+    case 'P': return { overlay: none, command: { type: 'promote_rollout' } };
     default: return { overlay: none };
   }
 }
@@ -130,6 +144,15 @@ export function uiKey(overlay: Overlay, key: KeyPress, ctx: UiContext): Result {
       const r = formKey(overlay.form, key);
       if (r.cancel) return { overlay: NO_OVERLAY };
       if (r.submit) return { overlay: NO_OVERLAY, command: { type: 'run_incident', file: String(r.submit.file) } };
+      return { overlay: { ...overlay, form: r.form } };
+    }
+    case 'rollout': {
+      const r = formKey(overlay.form, key);
+      if (r.cancel) return { overlay: NO_OVERLAY };
+      if (r.submit) {
+        const v = r.submit;
+        return { overlay: NO_OVERLAY, command: { type: 'start_rollout', strategy: String(v.strategy), steps: String(v.steps), interval: String(v.interval), errorRate: String(v.error_rate), p99: String(v.p99) } };
+      }
       return { overlay: { ...overlay, form: r.form } };
     }
   }

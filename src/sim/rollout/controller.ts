@@ -53,7 +53,10 @@ export class RolloutController implements RolloutHandle {
   #wake: (() => void) | null = null;
   #result: RolloutResult | null = null;
 
-  constructor(routing: VersionRouting, options: RolloutOptions, record: (e: SimEvent) => void) {
+  readonly #onSecond: (second: RolloutSecond) => void;
+
+  constructor(routing: VersionRouting, options: RolloutOptions, record: (e: SimEvent) => void, onSecond: (second: RolloutSecond) => void = () => {}) {
+    this.#onSecond = onSecond;
     this.#routing = routing;
     this.#record = record;
     this.service = routing.service;
@@ -212,7 +215,9 @@ export class RolloutController implements RolloutHandle {
     const w = this.#routing.takeWindow('tick');
     const versions: RolloutSecond['versions'] = {};
     for (const [name, s] of Object.entries(w)) versions[name] = { rps: s.requests, errorRate: s.errorRate, p99Ms: s.latency.p99Ms };
-    this.#series.push({ ts: Date.now(), weights: this.#weights(), versions });
+    const second = { ts: Date.now(), weights: this.#weights(), versions };
+    this.#series.push(second);
     if (this.#series.length > SERIES_SECONDS) this.#series.shift();
+    this.#onSecond(second);
   }
 }

@@ -31,5 +31,7 @@ export function Overlay(props: { overlay: OverlayState; ctx: Pick<UiContext, 'ta
       return <FormOverlay title="Log filter" form={overlay.form} hint=" type a replica, level or text · Enter apply · Esc cancel" {...size} />;
     case 'incident':
       return <FormOverlay title="Run an incident file" form={overlay.form} hint=" incident files arrive with `agentup run`; Enter tries · Esc cancel" {...size} />;
+    case 'rollout':
+      return <FormOverlay title="Rollout to the other version" form={overlay.form} hint={`${FORM_HINT} · a aborts, P promotes while it runs`} {...size} />;
   }
 }
