@@ -81,14 +81,16 @@ export class Connections implements ConnectionOwner {
   onClosed(conn: HttpConnection, err: Error | null): void {
     if (this.#closed) return;
     this.#all.delete(conn);
-    if (conn.connecting) {
+    const wasConnecting = conn.connecting;
+    if (wasConnecting) {
       conn.connecting = false;
       this.#connecting--;
     }
     const exchange = conn.exchange;
     conn.exchange = null;
     if (err && exchange) this.events.onResult(exchange, 0, err);
-    this.events.onAvailable();
+    // An idle connection closing frees nothing anyone waits for; saying so from inside acquire() would re-enter the engine.
+    if (wasConnecting || exchange) this.events.onAvailable();
   }
 
   close(): void {

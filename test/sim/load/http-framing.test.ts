@@ -72,6 +72,27 @@ describe('load engine against real servers: framing and keep-alive', { timeout: 
     expect(head.result.latency.maxMs).toBeLessThan(1000); // a parser waiting for the 2 declared bytes would time out at 10 s
     expect(head.connections).toBeLessThanOrEqual(5); // reused, as above
   });
+
+  it("stops reusing an idle connection before the server's announced keep-alive timeout", async () => {
+    const short = http.createServer((_req, res) => res.end('ok'));
+    short.keepAliveTimeout = 1000; // announced as keep-alive: timeout=1, so reuse ends after 500 ms idle
+    let opened = 0;
+    short.on('connection', () => opened++);
+    const shortUrl = await listen(short);
+    try {
+      // Every 700 ms: past the 500 ms reuse window, before the server closes at 1000 ms.
+      const r = await runLoad({ url: shortUrl, rate: 1000 / 700, duration: 2800 });
+      expect(r).toMatchObject({ sent: 4, ok: 4, failed: 0 });
+      expect(opened).toBe(4);
+      // Every 100 ms, well inside the window: one connection carries them all (a few more on a busy machine).
+      opened = 0;
+      const fast = await runLoad({ url: shortUrl, rate: 10, duration: 1000 });
+      expect(fast).toMatchObject({ sent: 10, ok: 10, failed: 0 });
+      expect(opened).toBeLessThanOrEqual(3);
+    } finally {
+      await close(short);
+    }
+  });
 });
 
 describe('load engine against raw servers: bytes one at a time, body until close, garbage', { timeout: 60_000 }, () => {
