@@ -323,7 +323,8 @@ export async function startSimulation(source: string | object, options: StartSim
   if (options.onEvent) sim.on('event', options.onEvent);
   if (options.onLog) sim.on('log', options.onLog);
   const t0 = performance.now();
-  const choice = await chooseRuntime(env, options.runtime, options.env ?? process.env);
+  // AGENTUP_RUNTIME and DOCKER_HOST are agentup's own settings: a given `env` (what replicas see) only adds to them.
+  const choice = await chooseRuntime(env, options.runtime, { ...process.env, ...options.env });
   sim.runtimeChoice = choice;
   const runtime = runtimeFor(choice);
   const events = new EventEmitter<RuntimeEvents>();

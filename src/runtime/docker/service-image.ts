@@ -10,23 +10,48 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { ServiceBuild } from '../../config/types.ts';
 import { AgentupError } from '../../errors.ts';
-import { labels } from './docker-names.ts';
+import { Readable } from 'node:stream';
+import { labels, tarOf } from './docker-names.ts';
 
-const SKIP = new Set(['node_modules', '.git']);
+/**
+ * .dockerignore, simply: names, paths and `*` globs, plus `!` exceptions.
+ * The Dockerfile itself is always sent, as the docker CLI does.
+ */
+function ignoreFilter(context: string, dockerfile: string): (rel: string) => boolean {
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(path.join(context, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  } catch {
+    lines = ['node_modules', '.git'];
+  }
+  const rules = lines.map((line) => {
+    const negate = line.startsWith('!');
+    const pattern = line.replace(/^!/, '').replace(/^\/+|\/+$/g, '');
+    const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}(/.*)?$`);
+    return { negate, re };
+  });
+  return (rel) => {
+    if (rel === dockerfile) return true;
+    let keep = true;
+    for (const r of rules) if (r.re.test(rel)) keep = r.negate;
+    return keep;
+  };
+}
 
-function contextFiles(dir: string, base = dir): string[] {
+function contextFiles(dir: string, keep: (rel: string) => boolean, base = dir): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (SKIP.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...contextFiles(full, base));
-    else if (entry.isFile()) out.push(path.relative(base, full));
+    const rel = path.relative(base, full);
+    if (entry.isDirectory()) {
+      if (keep(rel) || rel === '.git') out.push(...(rel === '.git' ? [] : contextFiles(full, keep, base)));
+    } else if (entry.isFile() && keep(rel)) out.push(rel);
   }
   return out;
 }
 
 export function contextHash(build: ServiceBuild, buildArgs: Record<string, string>): { hash: string; files: string[] } {
-  const files = contextFiles(build.context);
+  const files = contextFiles(build.context, ignoreFilter(build.context, build.dockerfile));
   const h = createHash('sha256');
   h.update(JSON.stringify({ dockerfile: build.dockerfile, buildArgs }));
   for (const f of files) {
@@ -56,8 +81,10 @@ export async function ensureServiceImage(
     // not there yet: build it
   }
   const last: string[] = [];
+  // Our own archive: dockerode applies .dockerignore to the Dockerfile too, which the daemon then cannot find.
+  const archive = tarOf(files.map((f) => ({ name: f, content: readFileSync(path.join(options.build.context, f)) })));
   const stream = await docker.buildImage(
-    { context: options.build.context, src: files },
+    Readable.from([archive]),
     { t: tag, dockerfile: options.build.dockerfile, buildargs: buildArgs, labels: labels(options.runId, `build-${options.service}`), rm: true, forcerm: true },
   );
   await new Promise<void>((resolve, reject) => {
