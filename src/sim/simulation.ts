@@ -259,6 +259,8 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   rollout(options: RolloutOptions): RolloutHandle {
     const routing = (this.#running() as RunningTopology & { versionRouting?(): VersionRouting | null }).versionRouting?.() ?? null;
     if (!routing) {
+      const versioned = Object.values(this.environment.services).some((s) => s.versions);
+      if (versioned) throw new AgentupError(`rollouts of ${this.name} need the process runtime; this simulation runs on ${this.runtimeChoice?.name ?? 'another runtime'}`, { hint: 'start it with runtime: process (or AGENTUP_RUNTIME=process)' });
       throw new AgentupError(`${this.name} has no second version to roll out`, { hint: 'give the load-balanced service a canary: block or versions: { blue: {...}, green: {...} } in the environment file' });
     }
     if (this.#rollout && !this.#rollout.status().result) {
