@@ -95,6 +95,39 @@ describe('load engine against real servers: framing and keep-alive', { timeout: 
   });
 });
 
+describe('request bytes: bodies, headers and what options refuse', { timeout: 60_000 }, () => {
+  it('a fixed body, a generated UTF-8 body and custom headers arrive intact', async () => {
+    const seen: Array<{ method: string; type: string | undefined; tag: string | undefined; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ method: req.method!, type: req.headers['content-type'], tag: req.headers['x-tag'], body: Buffer.concat(chunks).toString() });
+        res.end('ok');
+      });
+    });
+    const url = await listen(server);
+    try {
+      const fixed = await runLoad({ url, rate: 20, duration: 250, body: { name: 'żółw' }, headers: { 'x-tag': 'a' } });
+      expect(fixed).toMatchObject({ sent: 5, ok: 5 });
+      expect(seen).toEqual(Array(5).fill({ method: 'POST', type: 'application/json', tag: 'a', body: '{"name":"żółw"}' }));
+      seen.length = 0;
+      const generated = await runLoad({ url, method: 'PUT', rate: 20, duration: 250, body: (i) => `naïve ${i} ✓`, thread: 'inline' });
+      expect(generated).toMatchObject({ sent: 5, ok: 5 });
+      expect(seen.map((s) => [s.method, s.body])).toEqual([0, 1, 2, 3, 4].map((i) => ['PUT', `naïve ${i} ✓`]));
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('refuses a header or path that would break the request line, and headers the engine manages', async () => {
+    const base = { url: 'http://127.0.0.1:9', rate: 1, duration: 100 };
+    await expect(runLoad({ ...base, headers: { 'x-a': 'one\r\nx-b: two' } })).rejects.toThrow(/header 'x-a' must be a one-line string/);
+    await expect(runLoad({ ...base, headers: { connection: 'close' } })).rejects.toThrow(/header 'connection' is managed by the load generator/);
+    await expect(runLoad({ ...base, path: '/a b' })).rejects.toThrow(/has spaces, control or non-ASCII characters/);
+  });
+});
+
 describe('load engine against raw servers: bytes one at a time, body until close, garbage', { timeout: 60_000 }, () => {
   const servers: net.Server[] = [];
   afterAll(() => Promise.all(servers.map(close)));
