@@ -14,32 +14,48 @@ export interface ExposedHostPorts {
   detach(): Promise<void>;
 }
 
-/** Runs of this process using the forwarder; the last one to leave removes it. */
+interface ForwarderLike {
+  getContainerId(): string;
+  sshConnection?: { client?: { end(): void } };
+}
+
+const holder = PortForwarderInstance as unknown as { instance?: Promise<ForwarderLike> };
+/** Runs of this process using the forwarder, and every port they exposed. */
 let users = 0;
+const exposed = new Set<number>();
+
+/** Drops testcontainers' connection (not the container); the next getInstance() reconnects to the same container. */
+async function forgetConnection(): Promise<ForwarderLike | undefined> {
+  const instance = await holder.instance?.catch(() => undefined);
+  holder.instance = undefined;
+  instance?.sshConnection?.client?.end();
+  return instance;
+}
 
 /**
  * testcontainers keeps one forwarder per process for good (Ryuk removes it
- * when available). With Ryuk disabled nothing would, so the last run removes
- * it and forgets the instance, and a later run starts a fresh one.
+ * when available). With Ryuk disabled nothing would, so the last run removes it.
  */
 async function removeForwarder(docker: Docker): Promise<void> {
-  const holder = PortForwarderInstance as unknown as { instance?: Promise<{ getContainerId(): string; sshConnection?: { client?: { end(): void } } }> };
-  const instance = await holder.instance?.catch(() => undefined);
-  holder.instance = undefined;
-  if (!instance) return;
-  instance.sshConnection?.client?.end();
-  await docker.getContainer(instance.getContainerId()).remove({ force: true }).catch(() => undefined);
+  const instance = await forgetConnection();
+  exposed.clear();
+  if (instance) await docker.getContainer(instance.getContainerId()).remove({ force: true }).catch(() => undefined);
 }
 
 export async function exposeHostPorts(docker: Docker, network: string, ports: number[]): Promise<ExposedHostPorts> {
-  // testcontainers unrefs its ssh connection; without another handle the process would exit mid-handshake.
+  // testcontainers unrefs its ssh connection; without another handle the process could exit mid-handshake.
   const keepAlive = setInterval(() => undefined, 1000);
   let id: string;
   users += 1;
   try {
-    await TestContainers.exposeHostPorts(...ports);
     id = (await PortForwarderInstance.getInstance()).getContainerId();
+    // Joining a network can move the container's default route, which cuts the
+    // ssh connection already open through the published port: join first, then
+    // connect again and (re-)expose every port of every run.
     await docker.getNetwork(network).connect({ Container: id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
+    await forgetConnection();
+    for (const p of ports) exposed.add(p);
+    await TestContainers.exposeHostPorts(...exposed);
   } catch (err) {
     if (--users === 0) await removeForwarder(docker);
     throw err;
@@ -48,8 +64,12 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
   }
   return {
     detach: async () => {
+      for (const p of ports) exposed.delete(p);
+      if (--users === 0) return removeForwarder(docker);
       await docker.getNetwork(network).disconnect({ Container: id, Force: true }).catch(() => undefined);
-      if (--users === 0) await removeForwarder(docker);
+      // Leaving a network can cut the connection too.
+      await forgetConnection();
+      if (exposed.size > 0) await TestContainers.exposeHostPorts(...exposed);
     },
   };
 }
