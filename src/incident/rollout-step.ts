@@ -68,7 +68,18 @@ export interface RunningRollout {
   abort: () => void;
 }
 
+/** Never throws: a rollout that cannot start (no second version) becomes a failed objective, not a skipped one. */
 export function startRolloutStep(sim: Simulation, a: RolloutAction): RunningRollout {
+  try {
+    return startRollout(sim, a);
+  } catch (err) {
+    const done = Promise.reject(err as Error);
+    done.catch(() => undefined);
+    return { action: a, done, abort: () => {} };
+  }
+}
+
+function startRollout(sim: Simulation, a: RolloutAction): RunningRollout {
   const handle = sim.rollout({
     strategy: a.strategy,
     steps: a.steps,
@@ -89,7 +100,7 @@ export async function finishRollouts(rollouts: RunningRollout[], journal: Journa
     try {
       result = await r.done;
     } catch (err) {
-      verdicts.push({ id: `${name}: ran`, scope: 'expect', name, text: 'rollout ran', passed: false, detail: (err as Error).message });
+      verdicts.push({ id: `${name}: ran`, scope: 'expect', name, text: 'rollout ran', passed: false, detail: `${(err as Error).message}${(err as { hint?: string }).hint ? ` (${(err as { hint?: string }).hint})` : ''}` });
       continue;
     }
     (journal.rollouts ??= []).push(result);

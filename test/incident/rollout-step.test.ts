@@ -87,3 +87,19 @@ describe('incident report: rollouts', () => {
     expect(rolloutsHtml({ rollouts: undefined } as never)).toBe('');
   });
 });
+
+describe('incident rollout step without a second version', { timeout: 60_000 }, () => {
+  test('fails the incident with the reason instead of skipping the rollout', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'agentup-rollout-plain-'));
+    try {
+      await writeFile(path.join(tmp, 'env.yaml'), ENVIRONMENT.replace(/\n    canary:\n.*\n$/s, '\n'));
+      const text = incident('0', 'promoted').replace('env: { CANARY_FAIL_RATE: "0" }', '').replace('duration: 7s', 'duration: 1s').replace('interval: 2s', 'interval: 500ms');
+      const { incident: loaded } = await loadIncidentFromText(path.join(tmp, 'plain.yaml'), text);
+      const journal = await runIncident(loaded);
+      expect(journal.outcome).toBe('failed');
+      expect(journal.objectives.find((o) => o.id === 'rollout 1: ran')).toMatchObject({ passed: false, detail: expect.stringMatching(/^rollout-incident has no second version to roll out \(give the load-balanced service a canary: block/) });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
