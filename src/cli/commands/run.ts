@@ -3,6 +3,7 @@ import { isAgentupError, AgentupError } from '../../errors.ts';
 import type { Journal } from '../../incident/journal.ts';
 import type { Progress } from '../../incident/run-incident.ts';
 import type { Command } from '../main.ts';
+import { RUNTIME_HELP, RUNTIME_OPTION, runtimeFlag } from './runtime-flag.ts';
 
 const usageError = (message: string, hint: string) => new AgentupError(message, { hint, exitCode: 2 });
 
@@ -39,7 +40,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'replay an incident file headless and say whether every objective held',
   usage: [
-    'Usage: agentup run <incident.yaml> [--seed N] [--report-dir D] [--json] [--environment F] [--time-scale X | --quick] [--env K=V]',
+    'Usage: agentup run <incident.yaml> [--seed N] [--report-dir D] [--json] [--environment F] [--time-scale X | --quick] [--env K=V] [--runtime R]',
     '',
     'Starts the incident\'s environment, runs its timeline (load, faults, checkpoints), always runs',
     'its rollbacks, stops everything and writes journal.json, junit.xml and report.html.',
@@ -53,6 +54,7 @@ export const runCommand: Command = {
     '  --quick               the same as --time-scale 0.25',
     '  --env K=V             repeatable; process env for the environment (e.g. TRIAGE_RESILIENCE=naive)',
     '  --fault-proxy-port N  preferred port of the fault proxy API',
+    RUNTIME_HELP,
   ].join('\n'),
   options: {
     seed: { type: 'string' },
@@ -63,6 +65,7 @@ export const runCommand: Command = {
     quick: { type: 'boolean' },
     env: { type: 'string', multiple: true },
     'fault-proxy-port': { type: 'string' },
+    ...RUNTIME_OPTION,
   },
   async run({ values, positionals }) {
     const [file, ...extra] = positionals;
@@ -70,6 +73,9 @@ export const runCommand: Command = {
     if (values.quick && values['time-scale'] !== undefined) throw usageError('pass --quick or --time-scale, not both', 'keep one of them');
     const timeScale = values.quick ? 0.25 : number('time-scale', values['time-scale'], (n) => n > 0 && n <= 10, '0.2');
     const seed = number('seed', values.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31, '42');
+    // runIncident takes no runtime yet: the flag travels as AGENTUP_RUNTIME (so a runtime: in the file wins over it).
+    const runtime = runtimeFlag(values.runtime);
+    if (runtime) process.env.AGENTUP_RUNTIME = runtime;
     const faultProxyPort = number('fault-proxy-port', values['fault-proxy-port'], (n) => Number.isInteger(n) && n > 0 && n < 65536, '8474');
     const env = { ...process.env, ...parseEnv((values.env as string[] | undefined) ?? []) };
     const json = values.json === true;

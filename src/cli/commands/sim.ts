@@ -1,11 +1,12 @@
 import type { Command } from '../main.ts';
 import { DEFAULT_ENVIRONMENT } from '../defaults.ts';
+import { RUNTIME_HELP, RUNTIME_OPTION, runtimeFlag } from './runtime-flag.ts';
 
 export const simCommand: Command = {
   name: 'sim',
   summary: 'start an environment and open the interactive terminal UI to watch and break it',
   usage: [
-    'Usage: agentup sim [environment.yaml] [--plain] [--seed N] [--fault-proxy-port N]',
+    'Usage: agentup sim [environment.yaml] [--plain] [--seed N] [--fault-proxy-port N] [--runtime R]',
     '',
     `Starts every part of the environment (default ${DEFAULT_ENVIRONMENT}) and opens a full-screen`,
     'view: topology and states, live traffic charts, merged logs and an event timeline. From the',
@@ -16,11 +17,13 @@ export const simCommand: Command = {
     '  --plain               print the plain event log even in a terminal',
     '  --seed N              seed for the fault proxy\'s randomness and the load',
     '  --fault-proxy-port N  preferred port of the fault proxy API (default 8474, a free one when taken)',
+    RUNTIME_HELP,
   ].join('\n'),
   options: {
     plain: { type: 'boolean' },
     seed: { type: 'string' },
     'fault-proxy-port': { type: 'string' },
+    ...RUNTIME_OPTION,
   },
   async run({ values, positionals }) {
     const file = positionals[0] ?? DEFAULT_ENVIRONMENT;
@@ -29,6 +32,7 @@ export const simCommand: Command = {
       control: true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
       faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
+      runtime: runtimeFlag(values.runtime),
     };
     const why =
       values.plain === true ? '--plain was given'

@@ -3,6 +3,7 @@ import type { Simulation } from '../../sim/simulation.ts';
 import type { Command } from '../main.ts';
 import { endpointJson, endpointTable } from '../output/endpoint-table.ts';
 import { DEFAULT_ENVIRONMENT } from '../defaults.ts';
+import { RUNTIME_HELP, RUNTIME_OPTION, runtimeFlag } from './runtime-flag.ts';
 import { runUntilSignal } from '../run-until-signal.ts';
 
 
@@ -18,7 +19,7 @@ export const upCommand: Command = {
   name: 'up',
   summary: 'start an environment and keep it running until Ctrl-C',
   usage: [
-    'Usage: agentup up [environment.yaml] [--json] [--logs] [--seed N] [--fault-proxy-port N] [--control-port N]',
+    'Usage: agentup up [environment.yaml] [--json] [--logs] [--seed N] [--fault-proxy-port N] [--control-port N] [--runtime R]',
     '',
     `Starts every part of the environment (default ${DEFAULT_ENVIRONMENT}), waits until all are`,
     'healthy, prints the endpoints and runs until Ctrl-C or SIGTERM, then stops everything.',
@@ -27,6 +28,7 @@ export const upCommand: Command = {
     '  --logs                also print every replica log line',
     '  --seed N              seed for the fault proxy\'s randomness',
     '  --fault-proxy-port N  preferred port of the fault proxy API (default 8474, a free one when taken)',
+    RUNTIME_HELP,
     '  --control-port N      port of the control API on 127.0.0.1 (default a free one); attach with connectSimulation(url)',
   ].join('\n'),
   options: {
@@ -34,6 +36,7 @@ export const upCommand: Command = {
     logs: { type: 'boolean' },
     seed: { type: 'string' },
     'fault-proxy-port': { type: 'string' },
+    ...RUNTIME_OPTION,
     'control-port': { type: 'string' },
   },
   async run({ values, positionals }) {
@@ -50,6 +53,7 @@ export const upCommand: Command = {
         sim = await startSimulation(file, {
           seed: values.seed === undefined ? undefined : Number(values.seed),
           faultProxyPort: values['fault-proxy-port'] === undefined ? undefined : Number(values['fault-proxy-port']),
+          runtime: runtimeFlag(values.runtime),
           // On by default: tests in another terminal attach with connectSimulation(url).
           control: { port: values['control-port'] === undefined ? undefined : Number(values['control-port']) },
           onEvent: (e) => {
