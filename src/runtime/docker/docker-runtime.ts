@@ -107,7 +107,8 @@ class DockerTopologyRun implements RunningTopology {
     const hostPorts = needsHost.length > 0 ? exposeHostPorts(this.docker, this.#ctx.network, needsHost).then((h) => (this.#hostPorts = h)) : Promise.resolve(null);
     hostPorts.catch(() => undefined);
 
-    await this.#timed('fault_proxy', 'fault_proxy', async () => {
+    // Dependencies start alongside the proxy (it dials per connection); only services wait for it.
+    const proxyReady = this.#timed('fault_proxy', 'fault_proxy', async () => {
       const image = await proxyImage;
       await hostPorts; // the proxy dials mock APIs through the forwarder
       await startFaultProxyContainer(this.#ctx, this.plan, image);
@@ -128,18 +129,19 @@ class DockerTopologyRun implements RunningTopology {
       }
       return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
     });
+    proxyReady.catch(() => undefined);
 
     const started = new Map<string, Promise<void>>();
     const byId = new Map(this.plan.components.map((c) => [c.id, c]));
     const launch = (c: PlannedComponent): Promise<void> => {
       let p = started.get(c.id);
       if (!p) {
-        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#bug(d)))).then(() => this.#startComponent(c, options, serviceImages, hostPorts));
+        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#bug(d)))).then(() => this.#startComponent(c, options, serviceImages, c.kind === 'service' ? Promise.all([hostPorts, proxyReady]) : hostPorts));
         started.set(c.id, p);
       }
       return p;
     };
-    const results = await Promise.allSettled(this.plan.components.map(launch));
+    const results = await Promise.allSettled([proxyReady, ...this.plan.components.map(launch)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     this.#stats.start([...this.#supervisors.values()]);
