@@ -44,7 +44,7 @@ describe.skipIf(!engine)('docker runtime: the default environment as containers'
 
   beforeAll(async () => {
     const { startSimulation } = await import('../../../src/sim/simulation.ts');
-    sim = await startSimulation('environments/support-agent.yaml', { runtime: 'docker', seed: 7 });
+    sim = await startSimulation('environments/support-agent.yaml', { runtime: 'docker', seed: 7, faultProxyPort: 0 });
     runId = runIdOf(sim.endpoints().workDir);
   }, 180_000);
 
@@ -164,7 +164,7 @@ describe.skipIf(!engine)('docker runtime: memory_limit_mb is the container limit
           restart: { policy: 'always', backoff: { initial: '100ms', max: '1s' } },
         },
       },
-    }, { runtime: 'docker' });
+    }, { runtime: 'docker', faultProxyPort: 0 });
     const runId = runIdOf(sim.endpoints().workDir);
     try {
       // 40 MB/s against 64 MB: killed by the kernel within a few seconds.
