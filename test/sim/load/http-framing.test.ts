@@ -102,7 +102,7 @@ describe('request bytes: bodies, headers and what options refuse', { timeout: 60
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ method: req.method!, type: req.headers['content-type'], tag: req.headers['x-tag'], body: Buffer.concat(chunks).toString() });
+        seen.push({ method: req.method!, type: req.headers['content-type'], tag: req.headers['x-tag'] as string | undefined, body: Buffer.concat(chunks).toString() });
         res.end('ok');
       });
     });
