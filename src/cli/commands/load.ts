@@ -85,7 +85,7 @@ export const loadCommand: Command = {
     'load balancer and stops it. Only 127.0.0.1, localhost and [::1] are accepted.',
     '',
     'Options:',
-    '  --rate N              requests per second (up to 50000)',
+    '  --rate N              requests per second (up to 100000)',
     "  --duration D          how long: 500ms, 10s, 1m (up to 1h)",
     '  --stage RATE:D        instead of --rate/--duration, repeatable; ramp:RATE:D ramps linearly',
     '  --path P              request path (default /)',
