@@ -4,7 +4,9 @@
  */
 import type { Environment, RuntimeName } from '../../config/types.ts';
 import { AgentupError } from '../../errors.ts';
+import Docker from 'dockerode';
 import { detectDockerEngine, type DetectedEngine, type DetectionResult } from './detect.ts';
+import { missingLocally, neededImages } from './needed-images.ts';
 
 export interface RuntimeChoice {
   name: 'process' | 'docker';
@@ -43,6 +45,7 @@ export async function chooseRuntime(
   option: RuntimeName | undefined,
   processEnv: NodeJS.ProcessEnv = process.env,
   detect: () => Promise<DetectionResult> = () => detectDockerEngine({ env: processEnv }),
+  checkImages: (engine: DetectedEngine, images: string[]) => Promise<string[]> = (engine, images) => missingLocally(new Docker(engine.dockerOptions), images),
 ): Promise<RuntimeChoice> {
   const { name, source } = requested(option, env, processEnv);
   if (name === 'process') {
@@ -73,5 +76,17 @@ export async function chooseRuntime(
   if (missing.length > 0) return { name: 'process', reason: `auto: service ${missing.join(', ')} has no build: or image:` };
   const detection = await detect();
   if (!detection.engine) return { name: 'process', reason: `auto: no Docker engine — ${detection.reasons.join('; ')}` };
-  return { name: 'docker', reason: `auto: Docker engine at ${detection.engine.uri}`, engine: detection.engine };
+  const missingImages = await missingImagesOrAll(checkImages, detection.engine, neededImages(env, processEnv));
+  if (missingImages.length > 0) {
+    return { name: 'process', reason: `auto: Docker engine at ${detection.engine.uri}, but ${missingImages.join(', ')} ${missingImages.length === 1 ? 'is' : 'are'} not on this machine (auto never pulls; docker pull ${missingImages.length === 1 ? 'it' : 'them'}, or use --runtime docker)` };
+  }
+  return { name: 'docker', reason: `auto: Docker engine at ${detection.engine.uri}, images present`, engine: detection.engine };
+}
+
+async function missingImagesOrAll(check: (engine: DetectedEngine, images: string[]) => Promise<string[]>, engine: DetectedEngine, images: string[]): Promise<string[]> {
+  try {
+    return await check(engine, images);
+  } catch {
+    return images; // an engine that cannot list images cannot be relied on either
+  }
 }

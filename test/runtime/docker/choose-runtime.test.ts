@@ -4,6 +4,7 @@ import { loadEnvironmentFromObject } from '../../../src/config/load.ts';
 import { chooseRuntime } from '../../../src/runtime/docker/choose-runtime.ts';
 import { detectDockerEngine, requireDockerEngine, type DetectionResult } from '../../../src/runtime/docker/detect.ts';
 import { AgentupError } from '../../../src/errors.ts';
+import { dockerfileBases, neededImages } from '../../../src/runtime/docker/needed-images.ts';
 
 // A build context needs a Dockerfile to load: use the sample service's.
 const buildable = { services: { api: { command: 'node server.js', build: 'fixtures/agents/support-triage' } } };
@@ -24,7 +25,8 @@ describe('runtime choice: option > runtime: in the file > AGENTUP_RUNTIME > auto
   });
 
   it('auto picks Docker when an engine works and every service has build: or image:, and says why otherwise', async () => {
-    expect(await chooseRuntime(load(buildable), undefined, {}, async () => found)).toMatchObject({ name: 'docker', reason: 'auto: Docker engine at unix:///test.sock' });
+    const allPresent = async () => [];
+    expect(await chooseRuntime(load(buildable), undefined, {}, async () => found, allPresent)).toMatchObject({ name: 'docker', reason: 'auto: Docker engine at unix:///test.sock, images present' });
     expect(await chooseRuntime(load(buildable), undefined, {}, async () => none)).toEqual({ name: 'process', reason: `auto: no Docker engine — ${none.reasons[0]}` });
     expect(await chooseRuntime(load({ services: { api: { command: 'node server.js' } } }), undefined, {}, async () => found)).toEqual({ name: 'process', reason: 'auto: service api has no build: or image:' });
   });
@@ -37,6 +39,29 @@ describe('runtime choice: option > runtime: in the file > AGENTUP_RUNTIME > auto
 
   it('rejects a bad AGENTUP_RUNTIME', async () => {
     await expect(chooseRuntime(load(buildable), undefined, { AGENTUP_RUNTIME: 'kubernetes' })).rejects.toThrow('AGENTUP_RUNTIME=kubernetes is not a runtime');
+  });
+});
+
+describe('auto never pulls: it picks Docker only when every image the run needs is on this machine', { timeout: 30_000 }, () => {
+  it('reads base images from FROM lines, with ARG defaults, build args and stages', () => {
+    const dockerfile = 'ARG NODE_IMAGE=node:20-bookworm-slim\nFROM ${NODE_IMAGE} AS build\nRUN make\nFROM build\nFROM --platform=linux/amd64 debian:12 AS final\nFROM scratch\n';
+    expect(dockerfileBases(dockerfile, {})).toEqual(['node:20-bookworm-slim', 'debian:12']);
+    expect(dockerfileBases(dockerfile, { NODE_IMAGE: 'agentup-ci/node:20' })).toEqual(['agentup-ci/node:20', 'debian:12']);
+  });
+
+  it('lists what the default environment needs: redis, postgres, the proxy and the Dockerfile base', () => {
+    const env = loadEnvironmentFromObject({ ...buildable, redis: {}, postgres: {} }, { dir: process.cwd(), env: {} });
+    expect(neededImages(env, {})).toEqual(['redis:7', 'postgres:16', 'ghcr.io/shopify/toxiproxy:2.12.0', 'node:20-bookworm-slim']);
+    expect(neededImages(env, { AGENTUP_TOXIPROXY_IMAGE: 'agentup', AGENTUP_NODE_IMAGE: 'agentup-ci/node:20' })).toEqual(['redis:7', 'postgres:16', 'agentup-ci/node:20']);
+  });
+
+  it.skipIf(!engine)('with the real engine: docker when the images are local, process naming the missing ones otherwise', async () => {
+    const env = loadEnvironmentFromObject({ ...buildable, redis: {}, postgres: {} }, { dir: process.cwd(), env: {} });
+    const local = await chooseRuntime(env, undefined, { ...process.env, AGENTUP_RUNTIME: '' });
+    expect(local).toMatchObject({ name: 'docker', reason: expect.stringMatching(/^auto: Docker engine at unix:\/\/\/var\/run\/docker\.sock, images present$/) });
+    const missing = await chooseRuntime(env, undefined, { ...process.env, AGENTUP_RUNTIME: '', AGENTUP_REDIS_IMAGE: 'agentup-test/no-such-redis:0' });
+    expect(missing.name).toBe('process');
+    expect(missing.reason).toMatch(/but agentup-test\/no-such-redis:0 is not on this machine \(auto never pulls; docker pull it, or use --runtime docker\)$/);
   });
 });
 
