@@ -11,7 +11,7 @@ export const DEFAULTS = {
   },
   redis: { maxmemoryPolicy: 'noeviction' },
   postgres: { maxConnections: 100, databases: ['app'], user: 'postgres', password: 'postgres' },
-  loadBalancer: { strategy: 'round_robin' },
+  loadBalancer: { strategy: 'round_robin', retries: { attempts: 1, on: ['refused', 'reset'], maxBody: '64kb' } },
   faultProxy: { engine: 'auto', apiPort: 8474 },
   toxic: { stream: 'downstream', toxicity: 1 },
 } as const;
@@ -25,6 +25,7 @@ export const DEPENDENCY_NAME = /^[a-z][a-z0-9_-]*$/;
 
 export const RESTART_POLICIES = ['always', 'on_failure', 'never'] as const;
 export const LB_STRATEGIES = ['round_robin', 'least_connections'] as const;
+export const LB_RETRY_ON = ['refused', 'reset'] as const;
 export const REDIS_EVICTION_POLICIES = [
   'noeviction',
   'allkeys-lru',

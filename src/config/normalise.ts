@@ -11,6 +11,8 @@ import type {
   Environment,
   HealthCheck,
   LoadBalancerConfig,
+  LoadBalancerRetries,
+  LoadBalancerRetryOn,
   LoadBalancerStrategy,
   PostgresConfig,
   RedisConfig,
@@ -18,7 +20,7 @@ import type {
   RestartPolicyName,
   ServiceConfig,
 } from './types.ts';
-import { parseDurationMs } from './units.ts';
+import { parseBytes, parseDurationMs } from './units.ts';
 
 /**
  * Defaults and camelCase: runs only on a document with no problems, so the
@@ -141,6 +143,16 @@ function loadBalancer(raw: Raw, serviceNames: string[]): LoadBalancerConfig | nu
     port: (lb.port as number | undefined) ?? null,
     strategy: ((lb.strategy as string | undefined) ?? DEFAULTS.loadBalancer.strategy) as LoadBalancerStrategy,
     service: (lb.service as string | undefined) ?? serviceNames[0]!,
+    ...(hasSection(lb, 'retries') ? { retries: loadBalancerRetries(asMapping(lb.retries) ?? {}) } : {}),
+  };
+}
+
+function loadBalancerRetries(r: Raw): LoadBalancerRetries {
+  const d = DEFAULTS.loadBalancer.retries;
+  return {
+    attempts: (r.attempts as number | undefined) ?? d.attempts,
+    on: Array.isArray(r.on) ? (asStrings(r.on) as LoadBalancerRetryOn[]) : [...d.on],
+    maxBodyBytes: parseBytes((r.max_body as string | number | undefined) ?? d.maxBody),
   };
 }
 

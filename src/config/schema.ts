@@ -1,4 +1,4 @@
-import { DEFAULTS, LB_STRATEGIES, REDIS_EVICTION_POLICIES, RESTART_POLICIES } from './defaults.ts';
+import { DEFAULTS, LB_RETRY_ON, LB_STRATEGIES, REDIS_EVICTION_POLICIES, RESTART_POLICIES } from './defaults.ts';
 import type { NodeOf, SchemaNode } from './schema-nodes.ts';
 import { apisSection, faultProxySection, faultsSection, upstreamsSection } from './schema-proxy.ts';
 import { versionFields } from './schema-versions.ts';
@@ -159,6 +159,27 @@ const loadBalancer: SchemaNode = {
     port: port('Fixed port; default: a free port.'),
     strategy: { kind: 'enum', values: LB_STRATEGIES, default: DEFAULTS.loadBalancer.strategy, example: 'least_connections', description: 'round_robin | least_connections' },
     service: { kind: 'string', minLength: 1, example: 'api', description: 'The service it fronts; required when there are several.' },
+    retries: {
+      kind: 'mapping',
+      nullable: true,
+      description:
+        'Retry a request that failed before any response byte on another replica. Without this key only requests without a body are retried, once. ' +
+        '`reset` replays requests that may have reached your handler: turn it on only when your handlers are idempotent (e.g. by the x-request-id header the load balancer adds).',
+      example: { attempts: 1, on: ['refused', 'reset'] },
+      fields: {
+        attempts: { kind: 'number', integer: true, min: 0, max: 5, default: DEFAULTS.loadBalancer.retries.attempts, example: 1, description: 'Retries per request, each on a replica not tried yet; 0 turns retries off.' },
+        on: {
+          kind: 'list',
+          items: { kind: 'enum', values: LB_RETRY_ON, example: 'refused', description: 'refused: the connection to the replica failed, so the request never reached it. reset: the connection closed before any response byte.' },
+          unique: true,
+          label: 'a list of refused and reset',
+          default: DEFAULTS.loadBalancer.retries.on,
+          example: ['refused', 'reset'],
+          description: 'Which failures are retried (any method): refused (always safe), reset (safe for idempotent handlers only).',
+        },
+        max_body: { kind: 'bytes', default: DEFAULTS.loadBalancer.retries.maxBody, example: '64kb', description: 'Request bodies up to this size are kept for a retry; a request with a bigger body is never retried.' },
+      },
+    },
   },
 };
 

@@ -107,11 +107,25 @@ export interface PostgresConfig {
   image?: string | null;
 }
 
+/** Why a request failed before any response byte: `refused` never reached a replica, `reset` did. */
+export type LoadBalancerRetryOn = 'refused' | 'reset';
+
+/** `load_balancer.retries:` (absent: only requests without a body are retried, once). */
+export interface LoadBalancerRetries {
+  /** Retries per request, each on a replica not tried yet; 0 turns retries off. */
+  attempts: number;
+  on: LoadBalancerRetryOn[];
+  /** A request body up to this size is kept for a retry; a bigger one is never retried. */
+  maxBodyBytes: number;
+}
+
 export interface LoadBalancerConfig {
   port: number | null;
   strategy: LoadBalancerStrategy;
   /** The service it fronts. */
   service: string;
+  /** Absent when the file has no `retries:`: the built-in default then applies. */
+  retries?: LoadBalancerRetries;
 }
 
 export type FaultProxyEngine = 'auto' | 'agentup' | 'toxiproxy';
