@@ -43,10 +43,13 @@ export class BackendConn {
   reused = false;
   /** When it went back to the pool (performance.now()). */
   idleSince = 0;
+  /** The TCP connection opened: a request written to it may have reached the replica. */
+  connected = false;
   #error: NodeJS.ErrnoException | null = null;
 
   constructor(readonly socket: net.Socket, private readonly pool: LbBackend) {
     socket.setNoDelay(true);
+    socket.once('connect', () => (this.connected = true));
     socket.on('data', (chunk: Buffer) => (this.user ? this.user.onData(chunk) : socket.destroy()));
     socket.on('error', (err) => (this.#error = err));
     socket.on('close', () => {

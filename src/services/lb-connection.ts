@@ -6,15 +6,22 @@
  * small (see bench/load-balancer.ts).
  */
 import type net from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { BodyCursor, hasToken, parseHead, requestFraming, type MessageHead } from './lb-http-parse.ts';
 import { Exchange } from './lb-exchange.ts';
 import type { LbBackend } from './lb-backend.ts';
+import type { Excluded } from './lb-pick.ts';
+import type { RetryPolicy, RetryReason } from './lb-retry.ts';
 
 export interface LbContext {
   /** A usable backend per the strategy, other than `exclude`; null if none. */
-  pick(exclude: LbBackend | null): LbBackend | null;
+  pick(exclude: Excluded): LbBackend | null;
   markDown(backend: LbBackend, reason: string): void;
   countRejected(): void;
+  /** A request that failed on `from` goes to `to`. */
+  countRetry(reason: RetryReason, from: LbBackend, to: LbBackend, method: string): void;
+  /** `load_balancer.retries`; null for the default (bodiless requests retried once). */
+  retry: RetryPolicy | null;
   service: string | undefined;
 }
 
@@ -106,9 +113,15 @@ export class ClientConn {
     }
     // The head goes out as received plus one X-Forwarded-For line; a client's own
     // X-Forwarded-For stays, and repeated lines read as one comma-joined list.
+    // Like Envoy, a request without an X-Request-Id gets one, so a retried
+    // request reaches the next replica with the id the first one saw.
     const peer = this.socket.remoteAddress ?? '127.0.0.1';
-    const xff = Buffer.from(`x-forwarded-for: ${peer}\r\n\r\n`, 'latin1');
-    const req = { method, head: Buffer.concat([raw.subarray(0, raw.length - 2), xff]), hasBody, upgrade, closeAfter, http10 };
+    const rid = head.hasRequestId ? '' : `x-request-id: ${randomUUID()}\r\n`;
+    const added = Buffer.from(`x-forwarded-for: ${peer}\r\n${rid}\r\n`, 'latin1');
+    const retry = this.ctx.retry;
+    // Only a body that may be replayed is kept: no copy with retries off or over the cap.
+    const keepBody = hasBody && retry !== null && retry.attempts > 0 && (framing.kind !== 'length' || framing.remaining <= retry.maxBodyBytes);
+    const req = { method, head: Buffer.concat([raw.subarray(0, raw.length - 2), added]), hasBody, keepBody, upgrade, closeAfter, http10 };
     this.#exchange = new Exchange(this, backend, req);
   }
 

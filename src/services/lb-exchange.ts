@@ -1,17 +1,20 @@
 /**
  * One request/response through the load balancer: writes the request to a
  * pooled replica connection, relays the response bytes back, and decides
- * what a failure means (mark down, retry once, or 502).
+ * what a failure means (mark down, retry on another replica, or 502).
  */
 import { BodyCursor, hasToken, parseHead, responseFraming, type BodyFraming } from './lb-http-parse.ts';
 import type { BackendConn, ConnUser, LbBackend } from './lb-backend.ts';
 import type { ClientConn } from './lb-connection.ts';
+import { BodyCopy, mayRetry, retryReason } from './lb-retry.ts';
 
 export interface OutRequest {
   method: string;
   /** The head to send, already rewritten (X-Forwarded-For, hop-by-hop removed). */
   head: Buffer;
   hasBody: boolean;
+  /** Keep a copy of the body so the request can be retried (retries on, body within the cap). */
+  keepBody: boolean;
   upgrade: boolean;
   /** The client asked to close after this response. */
   closeAfter: boolean;
@@ -29,7 +32,10 @@ function reasonOf(err: NodeJS.ErrnoException | null): string {
 export class Exchange implements ConnUser {
   #backend: LbBackend;
   #conn: BackendConn;
-  #retried = false;
+  #retries = 0;
+  /** Replicas this request failed on, when it may be retried more than once. */
+  #tried: LbBackend[] = [];
+  #body: BodyCopy | null;
   #gotBytes = false;
   #respBuf: Buffer = EMPTY;
   #cursor: BodyCursor | null = null;
@@ -46,6 +52,7 @@ export class Exchange implements ConnUser {
 
   constructor(private readonly client: ClientConn, backend: LbBackend, private readonly req: OutRequest) {
     this.#closeClient = req.closeAfter;
+    this.#body = req.keepBody ? new BodyCopy(client.ctx.retry!.maxBodyBytes) : null;
     this.#backend = backend;
     this.#conn = this.#begin(backend);
   }
@@ -62,6 +69,7 @@ export class Exchange implements ConnUser {
   writeBody(part: Buffer): void {
     if (this.#done) return;
     if (this.#tunnel) return void this.#conn.socket.write(part);
+    if (this.#body !== null) this.#body.add(part);
     if (!this.#conn.socket.write(part) && !this.#clientPaused) {
       this.#clientPaused = true;
       this.client.socket.pause();
@@ -85,6 +93,11 @@ export class Exchange implements ConnUser {
 
   onData(chunk: Buffer): void {
     if (this.#done && !this.#tunnel) return;
+    if (!this.#gotBytes && this.#body !== null) {
+      // The replica answered: the request will not be replayed, so let the copy go.
+      this.#body.drop();
+      this.#body = null;
+    }
     this.#gotBytes = true;
     if (this.#tunnel) return this.#toClient(chunk);
     if (this.#cursor === null) {
@@ -189,19 +202,32 @@ export class Exchange implements ConnUser {
 
   #fail(err: NodeJS.ErrnoException | Error | null): void {
     const backend = this.#backend;
-    const stale = this.#conn.reused;
+    const conn = this.#conn;
+    const stale = conn.reused;
     backend.inflight -= 1;
     backend.recordError();
-    this.#conn.user = null;
-    this.#conn.socket.destroy();
-    const reason = err instanceof Error && !('code' in err) ? err.message : reasonOf(err as NodeJS.ErrnoException | null);
+    conn.user = null;
+    conn.socket.destroy();
+    const badResponse = err instanceof Error && !('code' in err);
+    const reason = badResponse ? err.message : reasonOf(err as NodeJS.ErrnoException | null);
     // A pooled socket the replica closed while idle says nothing about the replica.
     if (!stale) this.client.ctx.markDown(backend, reason);
-    if (!this.#retried && !this.req.hasBody) {
-      const alt = this.client.ctx.pick(backend) ?? (stale && backend.usable ? backend : null);
+    const why = retryReason(conn.connected, badResponse);
+    const ctx = this.client.ctx;
+    if (mayRetry(ctx.retry, why, this.#retries, this.req.hasBody, this.#body?.kept === true)) {
+      this.#tried.push(backend);
+      // Never the replica that failed; the same one only after a stale pooled socket (the pool's fault, not the replica's).
+      const alt = ctx.pick(this.#tried.length === 1 ? backend : this.#tried) ?? (stale && backend.usable ? backend : null);
       if (alt) {
-        this.#retried = true;
+        this.#retries += 1;
+        ctx.countRetry(why, backend, alt, this.req.method);
+        if (this.#clientPaused) {
+          // The drain it waited for belonged to the dead connection.
+          this.#clientPaused = false;
+          this.client.socket.resume();
+        }
         this.#conn = this.#begin(alt);
+        this.#body?.replay(this.#conn.socket);
         return;
       }
     }

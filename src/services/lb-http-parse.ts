@@ -14,6 +14,8 @@ export interface MessageHead {
   transferEncoding: string | undefined;
   connection: string | undefined;
   upgrade: string | undefined;
+  /** Only whether one is present: the load balancer adds one when it is not. */
+  hasRequestId: boolean;
 }
 
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -44,6 +46,7 @@ export function parseHead(buf: Buffer): MessageHead | null {
     transferEncoding: undefined,
     connection: undefined,
     upgrade: undefined,
+    hasRequestId: false,
   };
   while (pos !== -1) {
     const start = pos + 2;
@@ -58,6 +61,9 @@ export function parseHead(buf: Buffer): MessageHead | null {
       else if (name === 'transfer-encoding') head.transferEncoding = join(head.transferEncoding, text.slice(colon + 1, lineEnd).trim());
       else if (name === 'connection') head.connection = join(head.connection, text.slice(colon + 1, lineEnd).trim());
       else if (name === 'upgrade') head.upgrade = join(head.upgrade, text.slice(colon + 1, lineEnd).trim());
+    } else if (n === 12 && (text.charCodeAt(start) | 0x20) === 0x78 && text.slice(start, colon).toLowerCase() === 'x-request-id') {
+      // The first letter ('x') is checked first: content-type has the same length.
+      head.hasRequestId = true;
     }
     pos = next;
   }

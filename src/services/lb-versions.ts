@@ -9,7 +9,7 @@
 import type { LoadBalancerStrategy } from '../config/types.ts';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 import type { LbBackend } from './lb-backend.ts';
-import { pickBackend } from './lb-pick.ts';
+import { pickBackend, type Excluded } from './lb-pick.ts';
 
 /** What one version did over a window: responses, failures (5xx and connection errors), latency. */
 export interface VersionWindowStats {
@@ -100,7 +100,7 @@ export class VersionGroup {
  * sit out. When the chosen version has no replica left but `exclude` (a
  * retry), another version with a weight above 0 answers instead.
  */
-export function pickVersioned(groups: VersionGroup[], strategy: LoadBalancerStrategy, exclude: LbBackend | null): LbBackend | null {
+export function pickVersioned(groups: VersionGroup[], strategy: LoadBalancerStrategy, exclude: Excluded): LbBackend | null {
   let total = 0;
   let best: VersionGroup | null = null;
   for (const g of groups) {

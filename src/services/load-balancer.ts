@@ -1,12 +1,14 @@
 /**
  * HTTP reverse proxy on loopback that spreads requests over healthy replicas
  * (round_robin or least_connections). A connection error before any response
- * byte marks the replica down and, when the request had no body, retries it
- * once on another replica. Supervisors drive rotation through `attach()`.
+ * byte marks the replica down and retries the request on another replica:
+ * by default only a request without a body, once; with `retries` as
+ * configured (lb-retry.ts). Every request carries an X-Request-Id to the
+ * replica. Supervisors drive rotation through `attach()`.
  */
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
-import type { LoadBalancerStrategy } from '../config/types.ts';
+import type { LoadBalancerRetries, LoadBalancerStrategy } from '../config/types.ts';
 import { AgentupError } from '../errors.ts';
 import { LbBackend, type BackendAddress, type BackendStats } from './lb-backend.ts';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
@@ -14,10 +16,12 @@ import { probeTcp } from './health-check.ts';
 import { pickBackend } from './lb-pick.ts';
 import { ClientConn, type LbContext } from './lb-connection.ts';
 import type { ReplicaSnapshot, SupervisorEvent } from './supervisor-events.ts';
+import { emptyRetryCounts, retryPolicy, type RetryCounts, type RetryReason } from './lb-retry.ts';
 import { pickVersioned, VersionGroup, type VersionRouting, type VersionStats, type VersionWindowStats } from './lb-versions.ts';
 
 export type { BackendAddress, BackendStats } from './lb-backend.ts';
 export type { VersionRouting, VersionStats, VersionWindowStats } from './lb-versions.ts';
+export type { RetryCounts, RetryReason } from './lb-retry.ts';
 
 export interface LoadBalancerOptions {
   host?: '127.0.0.1';
@@ -28,11 +32,18 @@ export interface LoadBalancerOptions {
   service?: string;
   /** How often a replica marked down by a connection error is re-tried with a TCP connect. Default 500. */
   downProbeMs?: number;
+  /**
+   * Retries of requests that failed before any response byte (`load_balancer.retries`).
+   * Omitted or null: only requests without a body are retried, once.
+   */
+  retries?: Partial<LoadBalancerRetries> | null;
 }
 
 export interface LoadBalancerStats {
   /** Requests answered 503 because no replica was healthy. */
   rejected: number;
+  /** Requests sent to another replica after a failure, by why the first attempt failed. */
+  retries: RetryCounts;
   backends: BackendStats[];
   /** Per version, when the service has two (current first). */
   versions?: VersionStats[];
@@ -41,6 +52,8 @@ export interface LoadBalancerStats {
 export type LoadBalancerEventMap = {
   backend_down: [{ ts: number; replica: string; reason: string }];
   backend_up: [{ ts: number; replica: string }];
+  /** A request that failed on `replica` was sent to `to`. */
+  retry: [{ ts: number; replica: string; to: string; reason: RetryReason; method: string }];
 };
 
 /** What `attach()` needs from a supervisor. */
@@ -63,6 +76,7 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   /** Null for a service with one version: requests then take the plain pick, as before versions existed. */
   #groups: VersionGroup[] | null = null;
   #rejected = 0;
+  readonly #retries = emptyRetryCounts();
   readonly #window = new LatencyHistogram();
   #opts: LoadBalancerOptions;
 
@@ -74,6 +88,11 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
       pick: (exclude) => (this.#groups === null ? pickBackend(this.#backends, this.strategy, this.#next, exclude) : pickVersioned(this.#groups, this.strategy, exclude)),
       markDown: (b, reason) => this.#markDown(b, reason),
       countRejected: () => (this.#rejected += 1),
+      countRetry: (reason, from, to, method) => {
+        this.#retries[reason] += 1;
+        this.emit('retry', { ts: Date.now(), replica: from.address.id, to: to.address.id, reason, method });
+      },
+      retry: retryPolicy(options.retries),
       service: options.service,
     };
     this.#server = net.createServer((socket) => {
@@ -224,7 +243,7 @@ export class LoadBalancer extends EventEmitter<LoadBalancerEventMap> {
   }
 
   stats(): LoadBalancerStats {
-    const stats: LoadBalancerStats = { rejected: this.#rejected, backends: this.#backends.map((b) => b.stats()) };
+    const stats: LoadBalancerStats = { rejected: this.#rejected, retries: { ...this.#retries }, backends: this.#backends.map((b) => b.stats()) };
     if (this.#groups) stats.versions = this.#groups.map((g) => g.stats());
     return stats;
   }
