@@ -68,10 +68,12 @@ async function removeNetwork(docker, id) {
 
 async function removeImage(docker, image) {
   const tags = (image.RepoTags || []).filter((t) => t !== '<none>:<none>');
-  if (tags.length === 0) return remove(docker, `/images/${image.Id}?force=1`, [409]);
+  // noprune: the untagged parent layers are the build cache; the next run's
+  // build of the same context reuses them instead of running its steps again.
+  if (tags.length === 0) return remove(docker, `/images/${image.Id}?force=1&noprune=1`, [409]);
   // By tag rather than id: the last tag removed takes the image with it.
   const results = [];
-  for (const tag of tags) results.push(await remove(docker, `/images/${encodeURIComponent(tag)}?force=1`, [409]));
+  for (const tag of tags) results.push(await remove(docker, `/images/${encodeURIComponent(tag)}?force=1&noprune=1`, [409]));
   return results.some(Boolean);
 }
 

@@ -44,10 +44,10 @@ export class ContainerReplica {
     await this.container.start();
     this.startedAt = Date.now();
     this.running = true;
-    const state = await this.container.inspect();
-    this.pid = state.State.Pid;
+    // Logs and the exit watch go out before the inspect (for the pid): no round trip waits on another.
     void this.#followLogs(sinceSeconds - 0.5);
     const exited = this.container.wait().then(() => this.#exit(), () => this.#exit());
+    this.pid = (await this.container.inspect()).State.Pid;
     return { exited };
   }
 

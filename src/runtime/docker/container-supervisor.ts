@@ -48,6 +48,7 @@ export class ContainerSupervisor extends EventEmitter<SupervisorEventMap> {
   #opts: ContainerSupervisorOptions;
   #slots: Slot[];
   #stopping = false;
+  #prepared: Promise<void> | undefined;
 
   constructor(options: ContainerSupervisorOptions) {
     super();
@@ -59,15 +60,26 @@ export class ContainerSupervisor extends EventEmitter<SupervisorEventMap> {
     }));
   }
 
-  /** Creates and starts every replica; resolves once all are healthy, or stops them all and throws. */
-  async start(): Promise<void> {
+  /** Creates every replica's container (in parallel), not started; start() does it when not done yet. */
+  prepare(): Promise<void> {
+    this.#prepared ??= Promise.all(this.#slots.map(async (slot) => {
+      const container = await this.#opts.create(slot.index);
+      slot.replica = new ContainerReplica(slot.id, container, (line) => this.emit('log', line));
+    })).then(() => undefined);
+    return this.#prepared;
+  }
+
+  /**
+   * Starts every replica (in parallel); resolves once all are healthy, or
+   * stops them all and throws. `timed` wraps each container start (phases).
+   */
+  async start(timed: (replica: string, work: () => Promise<void>) => Promise<void> = (_, work) => work()): Promise<void> {
     const ready = this.#slots.map((slot) => new Promise<void>((resolve, reject) => (slot.startup = { resolve, reject })));
+    // A replica failing before the others are started must not leave their promises unhandled.
+    for (const r of ready) r.catch(() => undefined);
     try {
-      await Promise.all(this.#slots.map(async (slot) => {
-        const container = await this.#opts.create(slot.index);
-        slot.replica = new ContainerReplica(slot.id, container, (line) => this.emit('log', line));
-        await this.#launch(slot, 1);
-      }));
+      await this.prepare();
+      await Promise.all(this.#slots.map((slot) => timed(slot.id, () => this.#launch(slot, 1))));
       await Promise.all(ready);
     } catch (err) {
       await this.stop();

@@ -3,12 +3,14 @@
  * 127.0.0.1 at the port the plan gave it, so host-side addresses are the
  * same as with the process runtime.
  */
-import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import pg from 'pg';
 import type { Plan, PlannedPostgres, PlannedRedis } from '../../plan/types.ts';
 import { containerTail, pollUntil, startContainer, tcpExchange } from './containers.ts';
-import { PROXY_ALIAS, tarOf } from './docker-names.ts';
+import { applyContainerSetup } from './postgres-container-setup.ts';
+import { PROXY_ALIAS } from './docker-names.ts';
+import { TEMPLATE_SUPERUSER } from './postgres-image.ts';
+import type { StartupPhases } from './startup-phases.ts';
 
 export interface RunContext {
   docker: Docker;
@@ -28,50 +30,41 @@ export async function startRedisContainer(ctx: RunContext, c: PlannedRedis, imag
   return container;
 }
 
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-
-/** The official image's interface: POSTGRES_* env, /docker-entrypoint-initdb.d/*.sql, `-c name=value`. */
-export async function startPostgresContainer(ctx: RunContext, c: PlannedPostgres, image: string): Promise<Docker.Container> {
+/**
+ * Postgres from the run's template image (initdb done once per machine):
+ * max_connections as a server flag, then the databases, users and init_sql
+ * applied over the published port, as the process runtime does.
+ */
+export async function startPostgresContainer(ctx: RunContext, c: PlannedPostgres, templateImage: string, phases?: StartupPhases): Promise<Docker.Container> {
   const cfg = c.config;
-  const [first, ...others] = cfg.databases;
-  const users = cfg.users.map((u) => ({ name: u.name, password: u.password.value }));
-  const owner = users[0]?.name ?? 'postgres';
-  const setup = [
-    ...users.map((u) => `CREATE ROLE ${ident(u.name)} LOGIN PASSWORD ${literal(u.password)};`),
-    ...others.map((d) => `CREATE DATABASE ${ident(d)} OWNER ${ident(owner)};`),
-    `ALTER DATABASE ${ident(first ?? 'postgres')} OWNER TO ${ident(owner)};`,
-    ...cfg.databases.flatMap((d) => users.map((u) => `GRANT ALL PRIVILEGES ON DATABASE ${ident(d)} TO ${ident(u.name)};`)),
-  ].join('\n');
-  const grants = users.map((u) => `GRANT ALL ON SCHEMA public TO ${ident(u.name)}; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${ident(u.name)}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${ident(u.name)};`).join('\n');
-  const files = [{ name: '00-agentup-roles.sql', content: setup }];
-  if (cfg.initSql) files.push({ name: '10-init.sql', content: await readFile(cfg.initSql, 'utf8') });
-  files.push({ name: '90-agentup-grants.sql', content: grants });
-
-  const container = await ctx.docker.createContainer({
-    name: `agentup-${ctx.runId}-postgres`,
-    Image: image,
-    Cmd: ['-c', `max_connections=${cfg.maxConnections}`, '-c', 'superuser_reserved_connections=0', '-c', 'fsync=off'],
-    Env: ['POSTGRES_USER=postgres', 'POSTGRES_PASSWORD=postgres', `POSTGRES_DB=${first ?? 'postgres'}`],
-    Labels: { 'agentup.run': ctx.runId, 'agentup.component': 'postgres' },
-    ExposedPorts: { '5432/tcp': {} },
-    HostConfig: { NetworkMode: ctx.network, PortBindings: { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: String(c.address.port) }] } },
-    NetworkingConfig: { EndpointsConfig: { [ctx.network]: { Aliases: ['postgres'] } } },
-  });
-  await container.putArchive(tarOf(files), { path: '/docker-entrypoint-initdb.d' });
-  await container.start();
-  // The entrypoint's init server listens on no TCP port, so a login over TCP means the real one is up.
-  await pollUntil(`postgres on 127.0.0.1:${c.address.port}`, async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port: c.address.port, user: c.user.name, password: c.user.password, database: c.database, connectionTimeoutMillis: 1000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return true;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }, READY_TIMEOUT_MS, 50, () => containerTail(container));
+  const time = <T>(name: string, work: () => Promise<T>): Promise<T> => (phases ? phases.time(name, work) : work());
+  const container = await time('postgres_create_start', () => startContainer(ctx.docker, {
+    runId: ctx.runId, component: 'postgres', name: `agentup-${ctx.runId}-postgres`, image: templateImage, network: ctx.network, aliases: ['postgres'],
+    // A throwaway cluster: durability buys nothing and costs start-up and write latency.
+    cmd: ['-c', `max_connections=${cfg.maxConnections}`, '-c', 'superuser_reserved_connections=0', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    ports: [[5432, c.address.port]],
+  }));
+  await time('postgres_ready', () => pollUntil(`postgres on 127.0.0.1:${c.address.port}`, () => pgLogin(c.address.port), READY_TIMEOUT_MS, 25, () => containerTail(container)));
+  await time('postgres_setup', () => applyContainerSetup({
+    port: c.address.port,
+    superuser: { name: TEMPLATE_SUPERUSER.user, password: TEMPLATE_SUPERUSER.password },
+    databases: cfg.databases,
+    users: cfg.users.map((u) => ({ name: u.name, password: u.password.value })),
+    initSqlFile: cfg.initSql ?? null,
+  }));
   return container;
+}
+
+/** One superuser login over TCP, bounded: Docker's port proxy may accept and then hold the connection. */
+async function pgLogin(port: number): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: TEMPLATE_SUPERUSER.user, password: TEMPLATE_SUPERUSER.password, database: 'postgres', connectionTimeoutMillis: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** The Toxiproxy-compatible proxy container: API and every proxy's listen port published on loopback. */
@@ -83,6 +76,13 @@ export async function startFaultProxyContainer(ctx: RunContext, plan: Plan, imag
     cmd: image.startsWith('agentup-proxy') ? [] : ['-host=0.0.0.0', '-port=8474'],
     ports: [[8474, apiPort], ...plan.proxies.map((p) => [p.listen.port, p.listen.port] as [number, number])],
   });
-  await pollUntil(`fault proxy API on 127.0.0.1:${apiPort}`, async () => (await fetch(`http://127.0.0.1:${apiPort}/version`)).ok, READY_TIMEOUT_MS, 25, () => containerTail(container));
+  await pollUntil(`fault proxy API on 127.0.0.1:${apiPort}`, () => httpOk(`http://127.0.0.1:${apiPort}/version`), READY_TIMEOUT_MS, 25, () => containerTail(container));
   return container;
+}
+
+/** One GET, bounded: Docker's port proxy accepts before the server listens and may hold the connection. */
+async function httpOk(url: string, timeoutMs = 1000): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  await res.body?.cancel();
+  return res.ok;
 }

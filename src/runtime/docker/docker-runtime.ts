@@ -22,9 +22,21 @@ import { dockerEndpoints } from './docker-endpoints.ts';
 import { exposeHostPorts, type ExposedHostPorts } from './host-ports.ts';
 import { ensureAgentupProxyImage } from './proxy-image.ts';
 import { ensureServiceImage } from './service-image.ts';
+import { ensurePostgresTemplateImage } from './postgres-image.ts';
+import { PHASES_LOG_MESSAGE, StartupPhases } from './startup-phases.ts';
 import { ContainerStats } from './container-stats.ts';
 
 const DEFAULT_FAULT_PROXY_PORT = 8474;
+
+/** What the parts of a start wait on, started once at the top of start(). */
+interface StartDeps {
+  network: Promise<unknown>;
+  postgresImage: Promise<string>;
+  hostPorts: Promise<unknown>;
+  proxyReady: Promise<void>;
+  prepared: Map<string, Promise<void>>;
+  serviceImages: Map<string, Promise<string>>;
+}
 
 /**
  * The environment as containers on a private network: the user's service
@@ -64,6 +76,9 @@ class DockerTopologyRun implements RunningTopology {
   #stats: ContainerStats;
   #proxyEngine = 'toxiproxy';
   #stopping: Promise<void> | null = null;
+  #phases = new StartupPhases();
+  /** Per replica: when its container was started, in phase-clock ms (cleared once healthy). */
+  #replicaStarts = new Map<string, number>();
 
   constructor(readonly events: EventEmitter<RuntimeEvents>, readonly docker: Docker) {
     this.#ctx = { docker, runId: this.runId, network: `agentup-${this.runId}` };
@@ -71,8 +86,8 @@ class DockerTopologyRun implements RunningTopology {
   }
 
   async start(env: Environment, options: RuntimeStartOptions): Promise<void> {
+    const phases = this.#phases;
     const processEnv = options.processEnv ?? process.env;
-    this.#reaper = await startContainerReaper(this.runId);
     const images = defaultImages(processEnv);
     this.#images = {
       ...images,
@@ -83,68 +98,90 @@ class DockerTopologyRun implements RunningTopology {
     if (env.faultProxy.url) {
       throw new AgentupError(`fault_proxy.url ${env.faultProxy.url} cannot be used with the docker runtime`, { hint: 'leave url out (the run starts its own proxy container), or use --runtime process' });
     }
-    const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT });
+    // The watchdog first: nothing labelled with the run may exist before it watches.
+    const [reaper, ports] = await Promise.all([
+      phases.time('reaper', () => startContainerReaper(this.runId)),
+      phases.time('ports', () => allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT })),
+    ]);
+    this.#reaper = reaper;
     this.plan = makePlan(env, ports);
-    await this.docker.createNetwork({ Name: this.#ctx.network, Driver: 'bridge', Labels: labels(this.runId, 'network') });
+    const network = phases.time('network', () => this.docker.createNetwork({ Name: this.#ctx.network, Driver: 'bridge', Labels: labels(this.runId, 'network') }));
 
-    // Slow, independent preparation first, all at once: images, host port forwarding.
+    // Everything independent starts now; each part awaits only what it needs.
     const serviceImages = new Map<string, Promise<string>>();
     for (const c of this.plan.components) {
       if (c.kind !== 'service') continue;
       const build = c.config.build;
       serviceImages.set(c.id, build
-        ? ensureServiceImage(this.docker, { service: c.id, build, nodeImage: this.#images.node, runId: this.runId }).then((i) => i.tag)
+        ? phases.time(`image_${c.id}`, () => ensureServiceImage(this.docker, { service: c.id, build, nodeImage: this.#images.node, runId: this.runId })).then((i) => i.tag)
         : Promise.resolve(c.config.image ?? this.#missingImage(c.id)));
     }
     const proxyImage = this.#images.faultProxy === 'agentup'
-      ? ensureAgentupProxyImage({ nodeImage: this.#images.node ?? 'node:20-slim' })
+      ? phases.time('proxy_image', () => ensureAgentupProxyImage({ nodeImage: this.#images.node ?? 'node:20-slim' }))
       : Promise.resolve(this.#images.faultProxy);
     this.#proxyEngine = this.#images.faultProxy === 'agentup' ? 'agentup' : 'toxiproxy';
-    // Failures surface where they are awaited; this only keeps an early one from being unhandled.
-    for (const p of [...serviceImages.values(), proxyImage]) p.catch(() => undefined);
+    const postgresImage = this.plan.components.some((c) => c.kind === 'postgres')
+      ? phases.time('postgres_template', () => ensurePostgresTemplateImage(this.docker, this.#images.postgres, this.runId)).then((t) => t.tag)
+      : Promise.resolve('');
 
     const needsHost = hostPortsToExpose(this.plan);
-    const hostPorts = needsHost.length > 0 ? exposeHostPorts(this.docker, this.#ctx.network, needsHost).then((h) => (this.#hostPorts = h)) : Promise.resolve(null);
-    hostPorts.catch(() => undefined);
+    const hostPorts = needsHost.length > 0
+      ? phases.time('port_forwarder', () => exposeHostPorts(this.docker, this.#ctx.network, needsHost, (label) => this.#reaper?.alsoRemoveLabelled(label), network)).then((h) => (this.#hostPorts = h))
+      : Promise.resolve(null);
 
-    // Dependencies start alongside the proxy (it dials per connection); only services wait for it.
+    // The proxy dials per connection, so nothing waits for it but the services.
     const proxyReady = this.#timed('fault_proxy', 'fault_proxy', async () => {
-      const image = await proxyImage;
-      await hostPorts; // the proxy dials mock APIs through the forwarder
-      await startFaultProxyContainer(this.#ctx, this.plan, image);
-      const client = new ToxiproxyClient(this.#faultProxyUrl());
-      try {
-        await client.populate(this.plan.proxies.map((p) => {
-          const up = proxyUpstream(this.plan, p);
-          return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
-        }));
-        for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
-          for (const toxic of toxics) {
-            const info = await client.addToxic(proxy, toxic);
-            this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
-          }
-        }
-      } finally {
-        client.close();
-      }
+      const [image] = await Promise.all([proxyImage, network]);
+      await phases.time('fault_proxy_container', () => startFaultProxyContainer(this.#ctx, this.plan, image));
+      await phases.time('fault_proxy_populate', () => this.#populateProxy());
       return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
     });
-    proxyReady.catch(() => undefined);
+
+    // Replica containers are created while their dependencies start; started once those are ready.
+    const prepared = new Map<string, Promise<void>>();
+    for (const c of this.plan.components) {
+      if (c.kind !== 'service') continue;
+      const image = Promise.all([serviceImages.get(c.id)!, network]).then(([tag]) => tag);
+      prepared.set(c.id, this.#prepareService(c, image));
+    }
+    const deps: StartDeps = { network, postgresImage, hostPorts, proxyReady, prepared, serviceImages };
+    for (const p of [...serviceImages.values(), ...prepared.values(), proxyImage, postgresImage, hostPorts, proxyReady]) p.catch(() => undefined);
 
     const started = new Map<string, Promise<void>>();
     const byId = new Map(this.plan.components.map((c) => [c.id, c]));
     const launch = (c: PlannedComponent): Promise<void> => {
       let p = started.get(c.id);
       if (!p) {
-        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#bug(d)))).then(() => this.#startComponent(c, options, serviceImages, c.kind === 'service' ? Promise.all([hostPorts, proxyReady]) : hostPorts));
+        p = Promise.all(c.dependsOn.map((d) => launch(byId.get(d) ?? this.#bug(d)))).then(() => this.#startComponent(c, options, deps));
         started.set(c.id, p);
       }
       return p;
     };
-    const results = await Promise.allSettled([proxyReady, ...this.plan.components.map(launch)]);
+    // Every branch settles before we report, so nothing is half-started when stop() cleans up.
+    const results = await Promise.allSettled([network, proxyReady, hostPorts, ...prepared.values(), ...this.plan.components.map(launch)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     this.#stats.start([...this.#supervisors.values()]);
+    const summary = phases.summary();
+    this.events.emit('log', { ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'debug', msg: `${PHASES_LOG_MESSAGE}: ${summary}`, raw: `${PHASES_LOG_MESSAGE}: ${summary}`, fields: { phases: phases.list() } });
+  }
+
+  async #populateProxy(): Promise<void> {
+    const client = new ToxiproxyClient(this.#faultProxyUrl());
+    try {
+      await client.populate(this.plan.proxies.map((p) => {
+        const up = proxyUpstream(this.plan, p);
+        return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
+      }));
+      for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
+        for (const toxic of toxics) {
+          const info = await client.addToxic(proxy, toxic);
+          this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
+        }
+      }
+    } finally {
+      client.close();
+    }
   }
 
   #missingImage(service: string): never {
@@ -166,18 +203,21 @@ class DockerTopologyRun implements RunningTopology {
     this.events.emit('event', { type: 'component_ready', ts: Date.now(), component, kind, startupMs: performance.now() - t0, ...(address ? { address } : {}) });
   }
 
-  #startComponent(c: PlannedComponent, options: RuntimeStartOptions, images: Map<string, Promise<string>>, hostPorts: Promise<unknown>): Promise<void> {
+  #startComponent(c: PlannedComponent, options: RuntimeStartOptions, deps: StartDeps): Promise<void> {
     if (this.#stopping) return Promise.resolve();
+    const phases = this.#phases;
     switch (c.kind) {
       case 'redis':
         return this.#timed(c.id, 'redis', async () => {
-          await startRedisContainer(this.#ctx, c, this.#images.redis);
+          await deps.network;
+          await phases.time('redis', () => startRedisContainer(this.#ctx, c, this.#images.redis));
           return `redis://127.0.0.1:${c.address.port} (container ${this.#images.redis})`;
         });
       case 'postgres':
         return this.#timed(c.id, 'postgres', async () => {
-          await startPostgresContainer(this.#ctx, c, this.#images.postgres);
-          return `127.0.0.1:${c.address.port} (container ${this.#images.postgres})`;
+          const [image] = await Promise.all([deps.postgresImage, deps.network]);
+          await startPostgresContainer(this.#ctx, c, image, phases);
+          return `127.0.0.1:${c.address.port} (container ${this.#images.postgres}, initdb cached in ${image})`;
         });
       case 'api':
         return this.#timed(c.id, 'api', async () => {
@@ -189,8 +229,7 @@ class DockerTopologyRun implements RunningTopology {
         return Promise.resolve();
       case 'service':
         return this.#timed(c.id, 'service', async () => {
-          const image = await images.get(c.id)!;
-          await hostPorts;
+          const [image] = await Promise.all([deps.serviceImages.get(c.id)!, deps.prepared.get(c.id), deps.hostPorts, deps.proxyReady]);
           return this.#startService(c, image);
         });
       case 'load_balancer':
@@ -207,7 +246,8 @@ class DockerTopologyRun implements RunningTopology {
     }
   }
 
-  async #startService(c: PlannedService, image: string): Promise<string> {
+  /** The service's supervisors, and every replica container created (not started). */
+  async #prepareService(c: PlannedService, image: Promise<string>): Promise<void> {
     const book = containerAddressBook(this.plan);
     const groups = c.versions ?? [{ name: '', config: c.config, replicas: c.replicas }];
     await Promise.all(groups.map((group) => {
@@ -215,29 +255,42 @@ class DockerTopologyRun implements RunningTopology {
       const supervisor = new ContainerSupervisor({
         service: cfg,
         replicas: group.replicas.map((r) => ({ id: r.id, port: r.address.port })),
-        create: (index) => {
+        create: async (index) => {
           const r = group.replicas[index]!;
-          return createContainer(this.docker, {
+          const tag = await image;
+          return this.#phases.time(`create_${r.id}`, () => createContainer(this.docker, {
             runId: this.runId,
             component: r.id,
             name: `agentup-${this.runId}-${r.id}`,
-            image,
+            image: tag,
             network: this.#ctx.network,
             aliases: [r.id],
             cmd: commandArgs(cfg.command),
             env: containerEnv(cfg, r, book),
             ports: [[r.address.port, r.address.port]],
             ...(cfg.memoryLimitMb ? { memoryBytes: Math.round(cfg.memoryLimitMb * 1024 * 1024) } : {}),
-          });
+          }));
         },
       });
       const key = c.versions ? cfg.name : c.id;
       this.#supervisors.set(key, supervisor);
       this.#serviceOf.set(key, group.name ? { service: c.id, version: group.name } : { service: c.id });
-      supervisor.on('event', (e) => this.events.emit('event', e));
+      supervisor.on('event', (e) => {
+        if (e.type === 'replica_starting') this.#replicaStarts.set(e.replica, this.#phases.now());
+        if (e.type === 'replica_healthy' && this.#replicaStarts.has(e.replica)) {
+          this.#phases.record(`healthy_${e.replica}`, this.#replicaStarts.get(e.replica)!, this.#phases.now());
+          this.#replicaStarts.delete(e.replica);
+        }
+        this.events.emit('event', e);
+      });
       supervisor.on('log', (line) => this.events.emit('log', line));
-      return supervisor.start();
+      return supervisor.prepare();
     }));
+  }
+
+  async #startService(c: PlannedService, image: string): Promise<string> {
+    const keys = (c.versions ?? [{ config: c.config }]).map((g) => (c.versions ? g.config.name : c.id));
+    await Promise.all(keys.map((key) => this.#supervisors.get(key)!.start((id, work) => this.#phases.time(`start_${id}`, work))));
     return `${c.replicas.length} replica container${c.replicas.length === 1 ? '' : 's'} of ${image}`;
   }
 

@@ -2,11 +2,21 @@
  * Host ports reachable from the run's containers, through testcontainers'
  * port forwarder (an sshd container with reverse tunnels to this process),
  * so mock APIs and the load balancer keep listening on 127.0.0.1 only. The
- * forwarder joins the run's network under the alias host.testcontainers.internal.
+ * forwarder is on the run's network under the alias host.testcontainers.internal.
+ *
+ * We create the forwarder container ourselves, the way testcontainers would
+ * (its image, name and labels), so that testcontainers finds and reuses it:
+ * that way it joins the run's network before it starts (joining later moves
+ * its default route and cuts the ssh connection, costing a reconnect), its
+ * ssh port is published on 127.0.0.1 only, and readiness is an ssh banner
+ * polled every 25 ms instead of testcontainers' exec-based port check.
  */
 import type Docker from 'dockerode';
-import { TestContainers } from 'testcontainers';
-import { PortForwarderInstance } from 'testcontainers/build/port-forwarder/port-forwarder.js';
+import { getContainerRuntimeClient, TestContainers } from 'testcontainers';
+import { PortForwarderInstance, SSHD_IMAGE } from 'testcontainers/build/port-forwarder/port-forwarder.js';
+import { getReaper } from 'testcontainers/build/reaper/reaper.js';
+import { createLabels, LABEL_TESTCONTAINERS_SESSION_ID, LABEL_TESTCONTAINERS_SSHD } from 'testcontainers/build/utils/labels.js';
+import { containerTail, pollUntil, tcpExchange } from './containers.ts';
 import { HOST_ALIAS } from './docker-names.ts';
 
 export interface ExposedHostPorts {
@@ -23,6 +33,16 @@ const holder = PortForwarderInstance as unknown as { instance?: Promise<Forwarde
 /** Runs of this process using the forwarder, and every port they exposed. */
 let users = 0;
 const exposed = new Set<number>();
+/** The forwarder container this process created, once asked for. */
+let created: Promise<string> | null = null;
+
+/** testcontainers labels the forwarder with its session; without Ryuk only our watchdog can sweep that label after a crash. */
+export const SESSION_LABEL = LABEL_TESTCONTAINERS_SESSION_ID;
+const READY_TIMEOUT_MS = 30_000;
+
+async function sessionId(): Promise<string> {
+  return (await getReaper(await getContainerRuntimeClient())).sessionId;
+}
 
 /** Drops testcontainers' connection (not the container); the next getInstance() reconnects to the same container. */
 async function forgetConnection(): Promise<ForwarderLike | undefined> {
@@ -38,25 +58,78 @@ async function forgetConnection(): Promise<ForwarderLike | undefined> {
  */
 async function removeForwarder(docker: Docker): Promise<void> {
   const instance = await forgetConnection();
+  const id = instance?.getContainerId() ?? (await created?.catch(() => undefined));
+  created = null;
   exposed.clear();
-  if (instance) await docker.getContainer(instance.getContainerId()).remove({ force: true }).catch(() => undefined);
+  if (id) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
 }
 
-export async function exposeHostPorts(docker: Docker, network: string, ports: number[]): Promise<ExposedHostPorts> {
+/** The forwarder as testcontainers creates it, but on `network` and published on loopback. */
+async function createForwarder(docker: Docker, network: string, networkReady: Promise<unknown>, session: string): Promise<string> {
+  const container = await docker.createContainer({
+    name: `testcontainers-port-forwarder-${session}`,
+    Image: SSHD_IMAGE,
+    Env: ['PASSWORD=root'],
+    Labels: { ...createLabels(), [LABEL_TESTCONTAINERS_SSHD]: 'true', [LABEL_TESTCONTAINERS_SESSION_ID]: session },
+    ExposedPorts: { '22/tcp': {} },
+    // On the default bridge, as testcontainers has it, so the published port outlives any run's network.
+    HostConfig: { PortBindings: { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+  });
+  try {
+    // Joined before it starts: before there is any ssh connection to cut.
+    await networkReady;
+    await docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
+    await container.start();
+    const info = await container.inspect();
+    const port = Number(info.NetworkSettings.Ports['22/tcp']?.[0]?.HostPort);
+    // The banner, not a bare connect: Docker's port proxy accepts before sshd listens.
+    await pollUntil(`the port forwarder's sshd on 127.0.0.1:${port}`, () => tcpExchange(port, '', /^SSH-/), READY_TIMEOUT_MS, 25, () => containerTail(container));
+    return container.id;
+  } catch (err) {
+    await container.remove({ force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * `onForwarder` gets the forwarder's `key=value` session label before it is
+ * created, for the run's watchdog (container-reaper.ts alsoRemoveLabelled),
+ * when Ryuk is off. (With Ryuk on, the session may be another process's:
+ * testcontainers reuses a running Ryuk and its session id; Ryuk removes the
+ * forwarder itself.) `networkReady` resolves once `network` exists.
+ */
+export async function exposeHostPorts(docker: Docker, network: string, ports: number[], onForwarder?: (label: string) => void, networkReady: Promise<unknown> = Promise.resolve()): Promise<ExposedHostPorts> {
   // testcontainers unrefs its ssh connection; without another handle the process could exit mid-handshake.
   const keepAlive = setInterval(() => undefined, 1000);
   let id: string;
   users += 1;
   try {
-    id = (await PortForwarderInstance.getInstance()).getContainerId();
-    // Joining a network can move the container's default route, which cuts the
-    // ssh connection already open through the published port: join first, then
-    // connect again and (re-)expose every port of every run.
-    await docker.getNetwork(network).connect({ Container: id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
-    await forgetConnection();
+    const session = await sessionId();
+    // Before the forwarder exists, so there is no moment a crash would leave it behind.
+    if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'true') onForwarder?.(`${SESSION_LABEL}=${session}`);
+    let mine = false;
+    if (!created && !holder.instance) {
+      mine = true;
+      created = createForwarder(docker, network, networkReady, session);
+    }
+    const ours = await created?.catch(() => undefined);
+    if (mine && !ours) await created; // our own creation failed: say why
     for (const p of ports) exposed.add(p);
+    if (mine) {
+      id = ours!;
+    } else {
+      await networkReady;
+      id = (await PortForwarderInstance.getInstance()).getContainerId();
+      // Joining a network can move the container's default route, which cuts the
+      // ssh connection already open through the published port: join first, then
+      // connect again and (re-)expose every port of every run.
+      await docker.getNetwork(network).connect({ Container: id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
+      await forgetConnection();
+    }
+    // testcontainers finds the forwarder by its session labels and connects to it.
     await TestContainers.exposeHostPorts(...exposed);
   } catch (err) {
+    for (const p of ports) exposed.delete(p);
     if (--users === 0) await removeForwarder(docker);
     throw err;
   } finally {
