@@ -12,6 +12,7 @@ import type { Journal, ObjectiveResult } from './journal.ts';
 import { measureLoad, measureOverall } from './measure.ts';
 import { evaluate, formatValue, type Measured, type Objective } from './objective.ts';
 import { runProbe } from './probe.ts';
+import type { RuntimeName } from '../config/types.ts';
 import type { Incident, LoadPhase, Probe } from './types.ts';
 import { toxicityRollsSince, toxicitySnapshot } from './toxicity-rolls.ts';
 import { finishRollouts, startRolloutStep, type RunningRollout } from './rollout-step.ts';
@@ -31,6 +32,8 @@ export interface RunIncidentOptions {
    * The incident's `overrides` and `env` cannot apply to it.
    */
   simulation?: Simulation;
+  /** auto, process or docker; wins over the environment file's `runtime:` and AGENTUP_RUNTIME, as everywhere. */
+  runtime?: RuntimeName;
 }
 
 export interface Progress {
@@ -93,7 +96,7 @@ export async function runIncident(incident: Incident, options: RunIncidentOption
       sim.on('event', onEvent);
     } else {
       sim = await startSimulation(source, {
-        seed: incident.seed, dir, faultProxyPort: options.faultProxyPort,
+        seed: incident.seed, dir, faultProxyPort: options.faultProxyPort, runtime: options.runtime,
         env: { ...(options.env ?? process.env), ...incident.env },
         onEvent,
       });

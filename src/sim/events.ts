@@ -9,7 +9,7 @@ import { describeRolloutEvent } from './rollout/events.ts';
 export type SimEvent =
   | SupervisorEvent
   | RolloutEvent
-  | { type: 'simulation_starting'; ts: number; name: string; runtime: string; file: string }
+  | { type: 'simulation_starting'; ts: number; name: string; runtime: string; file: string; /** Why this runtime: `auto: Docker engine at ...`, `asked for`, ... */ reason?: string }
   | { type: 'component_starting'; ts: number; component: string; kind: ComponentKind }
   | { type: 'component_ready'; ts: number; component: string; kind: ComponentKind; startupMs: number; address?: string }
   | { type: 'dependency_exited'; ts: number; component: string; code: number | null; signal: string | null }
@@ -34,7 +34,7 @@ export type SimEventMap = { event: [SimEvent] };
 export function describeEvent(e: SimEvent): string {
   switch (e.type) {
     case 'simulation_starting':
-      return `starting ${e.name} (${e.file}) with the ${e.runtime} runtime`;
+      return `starting ${e.name} (${e.file}) with the ${e.runtime} runtime${e.reason ? ` (${e.reason})` : ''}`;
     case 'component_starting':
       return `${e.component}: starting`;
     case 'component_ready':

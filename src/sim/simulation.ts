@@ -332,7 +332,7 @@ export async function startSimulation(source: string | object, options: StartSim
   const events = new EventEmitter<RuntimeEvents>();
   events.on('event', (e) => sim.record(e));
   events.on('log', (l) => sim.recordLog(l));
-  sim.record({ type: 'simulation_starting', ts: Date.now(), name: env.name, runtime: runtime.name, file: env.file });
+  sim.record({ type: 'simulation_starting', ts: Date.now(), name: env.name, runtime: runtime.name, file: env.file, reason: choice.reason });
   const why = `runtime: ${choice.name} (${choice.reason})`;
   sim.recordLog({ ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'info', msg: why, raw: why });
   const topology = await runtime.start(env, { faultProxyPort: options.faultProxyPort, seed: options.seed, processEnv: options.env }, events);

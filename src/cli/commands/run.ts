@@ -73,9 +73,8 @@ export const runCommand: Command = {
     if (values.quick && values['time-scale'] !== undefined) throw usageError('pass --quick or --time-scale, not both', 'keep one of them');
     const timeScale = values.quick ? 0.25 : number('time-scale', values['time-scale'], (n) => n > 0 && n <= 10, '0.2');
     const seed = number('seed', values.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31, '42');
-    // runIncident takes no runtime yet: the flag travels as AGENTUP_RUNTIME (so a runtime: in the file wins over it).
+    // The flag wins over the environment file's runtime: and AGENTUP_RUNTIME, as on sim and up.
     const runtime = runtimeFlag(values.runtime);
-    if (runtime) process.env.AGENTUP_RUNTIME = runtime;
     const faultProxyPort = number('fault-proxy-port', values['fault-proxy-port'], (n) => Number.isInteger(n) && n > 0 && n < 65536, '8474');
     const env = { ...process.env, ...parseEnv((values.env as string[] | undefined) ?? []) };
     const json = values.json === true;
@@ -102,7 +101,7 @@ export const runCommand: Command = {
     let journal: Journal;
     try {
       journal = await runIncident(incident, {
-        env, faultProxyPort, signal: abort.signal,
+        env, faultProxyPort, signal: abort.signal, runtime,
         onLine: (t, text) => {
           if (tty) process.stdout.write('\r\x1b[2K');
           out(`[${secs(t).padStart(6)}] ${text}`);

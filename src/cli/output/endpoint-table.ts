@@ -33,6 +33,7 @@ export function endpointJson(sim: Simulation, startupMs: number): string {
   const doc = {
     name: e.name,
     runtime: e.runtime,
+    runtimeReason: sim.runtimeChoice?.reason ?? null,
     status: 'healthy',
     startupMs: Math.round(startupMs),
     workDir: e.workDir,
