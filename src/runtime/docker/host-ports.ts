@@ -12,10 +12,6 @@
  * polled every 25 ms instead of testcontainers' exec-based port check.
  */
 import type Docker from 'dockerode';
-import { getContainerRuntimeClient, TestContainers } from 'testcontainers';
-import { PortForwarderInstance, SSHD_IMAGE } from 'testcontainers/build/port-forwarder/port-forwarder.js';
-import { getReaper } from 'testcontainers/build/reaper/reaper.js';
-import { createLabels, LABEL_TESTCONTAINERS_SESSION_ID, LABEL_TESTCONTAINERS_SSHD } from 'testcontainers/build/utils/labels.js';
 import { containerTail, pollUntil, tcpExchange } from './containers.ts';
 import { HOST_ALIAS } from './docker-names.ts';
 
@@ -29,7 +25,30 @@ interface ForwarderLike {
   sshConnection?: { client?: { end(): void } };
 }
 
-const holder = PortForwarderInstance as unknown as { instance?: Promise<ForwarderLike> };
+/**
+ * testcontainers (and ssh2 under it) loaded on first use: a process-runtime
+ * run never pays its start-up time and memory (~10 MB).
+ */
+const tc = {
+  main: null as unknown as typeof import('testcontainers'),
+  forwarder: null as unknown as typeof import('testcontainers/build/port-forwarder/port-forwarder.js'),
+  reaper: null as unknown as typeof import('testcontainers/build/reaper/reaper.js'),
+  labels: null as unknown as typeof import('testcontainers/build/utils/labels.js'),
+};
+let loading: Promise<void> | null = null;
+function loadTestcontainers(): Promise<void> {
+  loading ??= (async () => {
+    [tc.main, tc.forwarder, tc.reaper, tc.labels] = await Promise.all([
+      import('testcontainers'),
+      import('testcontainers/build/port-forwarder/port-forwarder.js'),
+      import('testcontainers/build/reaper/reaper.js'),
+      import('testcontainers/build/utils/labels.js'),
+    ]);
+  })();
+  return loading;
+}
+
+const holder = (): { instance?: Promise<ForwarderLike> } => (tc.forwarder?.PortForwarderInstance ?? {}) as unknown as { instance?: Promise<ForwarderLike> };
 /** Runs of this process using the forwarder, and every port they exposed. */
 let users = 0;
 const exposed = new Set<number>();
@@ -37,17 +56,17 @@ const exposed = new Set<number>();
 let created: Promise<string> | null = null;
 
 /** testcontainers labels the forwarder with its session; without Ryuk only our watchdog can sweep that label after a crash. */
-export const SESSION_LABEL = LABEL_TESTCONTAINERS_SESSION_ID;
+export const SESSION_LABEL = 'org.testcontainers.session-id';
 const READY_TIMEOUT_MS = 30_000;
 
 async function sessionId(): Promise<string> {
-  return (await getReaper(await getContainerRuntimeClient())).sessionId;
+  return (await tc.reaper.getReaper(await tc.main.getContainerRuntimeClient())).sessionId;
 }
 
 /** Drops testcontainers' connection (not the container); the next getInstance() reconnects to the same container. */
 async function forgetConnection(): Promise<ForwarderLike | undefined> {
-  const instance = await holder.instance?.catch(() => undefined);
-  holder.instance = undefined;
+  const instance = await holder().instance?.catch(() => undefined);
+  holder().instance = undefined;
   instance?.sshConnection?.client?.end();
   return instance;
 }
@@ -68,9 +87,9 @@ async function removeForwarder(docker: Docker): Promise<void> {
 async function createForwarder(docker: Docker, network: string, networkReady: Promise<unknown>, session: string): Promise<string> {
   const container = await docker.createContainer({
     name: `testcontainers-port-forwarder-${session}`,
-    Image: SSHD_IMAGE,
+    Image: tc.forwarder.SSHD_IMAGE,
     Env: ['PASSWORD=root'],
-    Labels: { ...createLabels(), [LABEL_TESTCONTAINERS_SSHD]: 'true', [LABEL_TESTCONTAINERS_SESSION_ID]: session },
+    Labels: { ...tc.labels.createLabels(), [tc.labels.LABEL_TESTCONTAINERS_SSHD]: 'true', [SESSION_LABEL]: session },
     ExposedPorts: { '22/tcp': {} },
     // On the default bridge, as testcontainers has it, so the published port outlives any run's network.
     HostConfig: { PortBindings: { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
@@ -104,11 +123,12 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
   let id: string;
   users += 1;
   try {
+    await loadTestcontainers();
     const session = await sessionId();
     // Before the forwarder exists, so there is no moment a crash would leave it behind.
     if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'true') onForwarder?.(`${SESSION_LABEL}=${session}`);
     let mine = false;
-    if (!created && !holder.instance) {
+    if (!created && !holder().instance) {
       mine = true;
       created = createForwarder(docker, network, networkReady, session);
     }
@@ -119,7 +139,7 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
       id = ours!;
     } else {
       await networkReady;
-      id = (await PortForwarderInstance.getInstance()).getContainerId();
+      id = (await tc.forwarder.PortForwarderInstance.getInstance()).getContainerId();
       // Joining a network can move the container's default route, which cuts the
       // ssh connection already open through the published port: join first, then
       // connect again and (re-)expose every port of every run.
@@ -127,7 +147,7 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
       await forgetConnection();
     }
     // testcontainers finds the forwarder by its session labels and connects to it.
-    await TestContainers.exposeHostPorts(...exposed);
+    await tc.main.TestContainers.exposeHostPorts(...exposed);
   } catch (err) {
     for (const p of ports) exposed.delete(p);
     if (--users === 0) await removeForwarder(docker);
@@ -142,7 +162,7 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
       await docker.getNetwork(network).disconnect({ Container: id, Force: true }).catch(() => undefined);
       // Leaving a network can cut the connection too.
       await forgetConnection();
-      if (exposed.size > 0) await TestContainers.exposeHostPorts(...exposed);
+      if (exposed.size > 0) await tc.main.TestContainers.exposeHostPorts(...exposed);
     },
   };
 }
