@@ -3,7 +3,6 @@ import path from 'node:path';
 import { loadEnvironmentFile, loadEnvironmentFromObject } from '../config/load.ts';
 import type { Environment } from '../config/types.ts';
 import { ProcessRuntime } from '../runtime/process/process-runtime.ts';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.ts';
 import { chooseRuntime, type RuntimeChoice } from '../runtime/docker/choose-runtime.ts';
 import type { RuntimeName } from '../config/types.ts';
 import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents } from '../runtime/types.ts';
@@ -309,8 +308,11 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   }
 }
 
-function runtimeFor(choice: RuntimeChoice): Runtime {
-  return choice.name === 'docker' ? new DockerRuntime(choice.engine) : new ProcessRuntime();
+/** The Docker runtime (testcontainers, dockerode) is loaded only when chosen: a process run stays lean. */
+async function runtimeFor(choice: RuntimeChoice): Promise<Runtime> {
+  if (choice.name !== 'docker') return new ProcessRuntime();
+  const { DockerRuntime } = await import('../runtime/docker/docker-runtime.ts');
+  return new DockerRuntime(choice.engine);
 }
 
 /**
@@ -328,7 +330,7 @@ export async function startSimulation(source: string | object, options: StartSim
   // AGENTUP_RUNTIME and DOCKER_HOST are agentup's own settings: a given `env` (what replicas see) only adds to them.
   const choice = await chooseRuntime(env, options.runtime, { ...process.env, ...options.env });
   sim.runtimeChoice = choice;
-  const runtime = runtimeFor(choice);
+  const runtime = await runtimeFor(choice);
   const events = new EventEmitter<RuntimeEvents>();
   events.on('event', (e) => sim.record(e));
   events.on('log', (l) => sim.recordLog(l));

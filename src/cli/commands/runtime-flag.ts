@@ -3,7 +3,7 @@ import { AgentupError } from '../../errors.ts';
 
 /** `--runtime auto|process|docker`, shared by sim, up and run. */
 export const RUNTIME_OPTION = { runtime: { type: 'string' } } as const;
-export const RUNTIME_HELP = '  --runtime R           auto (default: Docker when an engine works and every service has build:/image:), process or docker';
+export const RUNTIME_HELP = '  --runtime R           auto (default: Docker when an engine works, every service has build:/image: and the images are local), process or docker';
 
 export function runtimeFlag(value: unknown): RuntimeName | undefined {
   if (value === undefined) return undefined;

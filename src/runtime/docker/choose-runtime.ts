@@ -4,9 +4,9 @@
  */
 import type { Environment, RuntimeName } from '../../config/types.ts';
 import { AgentupError } from '../../errors.ts';
-import Docker from 'dockerode';
-import { detectDockerEngine, type DetectedEngine, type DetectionResult } from './detect.ts';
-import { missingLocally, neededImages } from './needed-images.ts';
+// dockerode and the detection code load only when Docker is considered, so a
+// process-runtime run does not carry them in memory.
+import type { DetectedEngine, DetectionResult } from './detect.ts';
 
 export interface RuntimeChoice {
   name: 'process' | 'docker';
@@ -44,8 +44,11 @@ export async function chooseRuntime(
   env: Environment,
   option: RuntimeName | undefined,
   processEnv: NodeJS.ProcessEnv = process.env,
-  detect: () => Promise<DetectionResult> = () => detectDockerEngine({ env: processEnv }),
-  checkImages: (engine: DetectedEngine, images: string[]) => Promise<string[]> = (engine, images) => missingLocally(new Docker(engine.dockerOptions), images),
+  detect: () => Promise<DetectionResult> = async () => (await import('./detect.ts')).detectDockerEngine({ env: processEnv }),
+  checkImages: (engine: DetectedEngine, images: string[]) => Promise<string[]> = async (engine, images) => {
+    const [{ default: Docker }, { missingLocally }] = await Promise.all([import('dockerode'), import('./needed-images.ts')]);
+    return missingLocally(new Docker(engine.dockerOptions), images);
+  },
 ): Promise<RuntimeChoice> {
   const { name, source } = requested(option, env, processEnv);
   if (name === 'process') {
@@ -76,6 +79,7 @@ export async function chooseRuntime(
   if (missing.length > 0) return { name: 'process', reason: `auto: service ${missing.join(', ')} has no build: or image:` };
   const detection = await detect();
   if (!detection.engine) return { name: 'process', reason: `auto: no Docker engine — ${detection.reasons.join('; ')}` };
+  const { neededImages } = await import('./needed-images.ts');
   const missingImages = await missingImagesOrAll(checkImages, detection.engine, neededImages(env, processEnv));
   if (missingImages.length > 0) {
     return { name: 'process', reason: `auto: Docker engine at ${detection.engine.uri}, but ${missingImages.join(', ')} ${missingImages.length === 1 ? 'is' : 'are'} not on this machine (auto never pulls; docker pull ${missingImages.length === 1 ? 'it' : 'them'}, or use --runtime docker)` };
