@@ -97,6 +97,7 @@ export function plan(env: Environment, ports: ReadonlyMap<string, number>): Plan
       address: at('load_balancer'),
       strategy: env.loadBalancer.strategy,
       service: env.loadBalancer.service,
+      ...(env.loadBalancer.retries ? { retries: env.loadBalancer.retries } : {}),
     };
     book.loadBalancer = lb;
     components.push(lb);

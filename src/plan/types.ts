@@ -1,4 +1,4 @@
-import type { ApiConfig, FaultProxyEngine, LoadBalancerStrategy, PostgresConfig, RedisConfig, ServiceConfig, ToxicSpec } from '../config/types.ts';
+import type { ApiConfig, FaultProxyEngine, LoadBalancerRetries, LoadBalancerStrategy, PostgresConfig, RedisConfig, ServiceConfig, ToxicSpec } from '../config/types.ts';
 
 /**
  * A Plan is everything a runtime needs to make an environment real, decided
@@ -80,6 +80,8 @@ export interface PlannedLoadBalancer {
   address: Address;
   strategy: LoadBalancerStrategy;
   service: string;
+  /** `load_balancer.retries`; absent: the load balancer's default. */
+  retries?: LoadBalancerRetries;
 }
 
 /** A mock third-party HTTP API (fixtures/apis/*.yaml), behind its own proxy. */

@@ -14,6 +14,8 @@ export type SimEvent =
   | { type: 'component_ready'; ts: number; component: string; kind: ComponentKind; startupMs: number; address?: string }
   | { type: 'dependency_exited'; ts: number; component: string; code: number | null; signal: string | null }
   | { type: 'backend_down'; ts: number; replica: string; reason: string }
+  /** The load balancer sent a request that failed on `replica` to `to` (load_balancer.retries). */
+  | { type: 'request_retried'; ts: number; replica: string; to: string; reason: string; method: string }
   | { type: 'fault_added'; ts: number; target: string; fault: string; kind: string; description: string }
   | { type: 'fault_removed'; ts: number; target: string; fault: string }
   | { type: 'faults_reset'; ts: number }
@@ -55,6 +57,8 @@ export function describeEvent(e: SimEvent): string {
       return 'every fault removed';
     case 'backend_down':
       return `load balancer: ${e.replica} marked down (${e.reason})`;
+    case 'request_retried':
+      return `load balancer: ${e.method} retried on ${e.to} after ${e.replica} failed (${e.reason})`;
     case 'simulation_ready':
       return `all healthy in ${Math.round(e.startupMs)}ms`;
     case 'simulation_stopping':

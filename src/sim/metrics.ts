@@ -30,6 +30,11 @@ export interface MetricsSecond {
 const perSec = (delta: number, ms: number): number => (ms > 0 ? (delta * 1000) / ms : 0);
 const ratio = (bad: number, all: number): number => (all > 0 ? bad / all : 0);
 
+function retriesOf(s: TopologySample): number {
+  const r = s.loadBalancer?.stats.retries;
+  return r ? r.refused + r.reset + r.bad_response : 0;
+}
+
 function failures(b: { byClass: Record<string, number>; errors: number }): number {
   return (b.byClass['5xx'] ?? 0) + b.errors;
 }
@@ -115,6 +120,10 @@ function diff(a: TopologySample, b: TopologySample): MetricsSecond {
   const rejected = (b.loadBalancer?.stats.rejected ?? 0) - (a.loadBalancer?.stats.rejected ?? 0);
   allRequests += rejected;
   allFailures += rejected;
+  // A retried attempt is a replica's error but not a client's: the retry answered it.
+  const retried = retriesOf(b) - retriesOf(a);
+  allRequests -= retried;
+  allFailures -= retried;
   const dependencies: MetricsSecond['dependencies'] = {};
   for (const p of b.proxies) {
     const old = a.proxies.find((x) => x.name === p.name);
@@ -157,7 +166,9 @@ function prometheusText(s: TopologySample): string {
   const backends = s.loadBalancer?.stats.backends ?? [];
   metric('agentup_lb_responses_total', 'counter', 'Responses relayed by the load balancer, by replica and status.', backends.flatMap((b) => Object.entries(b.byStatus).map(([status, n]): [Record<string, string>, number] => [{ replica: b.id, status }, n])));
   metric('agentup_lb_errors_total', 'counter', 'Broken connections to a replica.', backends.map((b) => [{ replica: b.id }, b.errors]));
+  metric('agentup_lb_inflight', 'gauge', 'Requests the load balancer has sent to the replica and not yet answered.', backends.map((b) => [{ replica: b.id }, b.inflight]));
   metric('agentup_lb_rejected_total', 'counter', 'Requests answered 503 because no replica was healthy.', [[{}, s.loadBalancer?.stats.rejected ?? 0]]);
+  metric('agentup_lb_retries_total', 'counter', 'Requests sent to another replica after a failure, by why the first attempt failed.', Object.entries(s.loadBalancer?.stats.retries ?? {}).map(([reason, n]): [Record<string, string>, number] => [{ reason }, n]));
   metric('agentup_lb_latency_ms', 'gauge', 'Latency through the load balancer since start, by replica.', backends.flatMap((b) => [
     [{ replica: b.id, quantile: '0.5' }, b.latency.p50Ms] as [Record<string, string>, number],
     [{ replica: b.id, quantile: '0.99' }, b.latency.p99Ms] as [Record<string, string>, number],

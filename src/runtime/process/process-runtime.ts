@@ -128,12 +128,13 @@ class ProcessTopologyRun implements RunningTopology {
         return this.#timed(c.id, 'load_balancer', async () => {
           const fronted = [...this.#supervisors].filter(([key]) => this.#serviceOf.get(key)?.service === c.service);
           if (fronted.length === 0) throw new BugError(`load balancer for unknown service ${c.service}`);
-          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy });
+          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy, retries: c.retries });
           const versions = (this.plan.components.find((p) => p.kind === 'service' && p.id === c.service) as PlannedService).versions;
           // The current version takes every request until a rollout moves some.
           if (versions) this.#loadBalancer.defineVersions(versions.map((v) => ({ name: v.name, weight: v.role === 'current' ? 100 : 0 })));
           for (const [key, supervisor] of fronted) this.#loadBalancer.attach(supervisor, this.#serviceOf.get(key)?.version);
           this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
+          this.#loadBalancer.on('retry', (e) => this.events.emit('event', { type: 'request_retried', ...e }));
           return this.#loadBalancer.url;
         });
     }
