@@ -5,6 +5,7 @@ import { getFreePort } from '../../src/util/ports.ts';
 import { startEchoServer, type EchoServer } from './support/echo-server.ts';
 import { roundTripMs } from './support/setup.ts';
 import { connect } from './support/echo-server.ts';
+import { addLatencyToxic } from '../support/latency-toxic.ts';
 
 /** Existing Toxiproxy clients work unchanged: toxiproxy-node-client 4.1 and our own ToxiproxyClient. */
 describe('clients against our server', { timeout: 30_000 }, () => {
@@ -25,13 +26,7 @@ describe('clients against our server', { timeout: 30_000 }, () => {
     const listen = `127.0.0.1:${await getFreePort()}`;
     const proxy = await toxiproxy.createProxy({ name: 'nc', listen, upstream: `127.0.0.1:${echo.port}` });
     expect(proxy.enabled).toBe(true);
-    const toxic = await proxy.addToxic<{ latency: number; jitter: number }>({
-      name: 'slow',
-      type: 'latency',
-      stream: 'downstream',
-      toxicity: 1,
-      attributes: { latency: 80, jitter: 0 },
-    });
+    const toxic = await addLatencyToxic(proxy, 'slow', 80);
     expect(toxic.toJson()).toEqual({ attributes: { latency: 80, jitter: 0 }, name: 'slow', stream: 'downstream', toxicity: 1, type: 'latency' });
     const socket = await connect(Number(listen.split(':')[1]));
     try {

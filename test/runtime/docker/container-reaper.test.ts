@@ -4,22 +4,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { dockerProblemOrWarn } from './support/docker-problem.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const REAPER = path.join(ROOT, 'src/runtime/docker/container-reaper.ts');
 const REDIS_IMAGE = process.env.AGENTUP_REDIS_IMAGE ?? 'agentup-ci/redis:7';
 const BASE_IMAGE = 'agentup-ci/debian:bookworm';
 
-async function dockerProblem(): Promise<string | undefined> {
-  try {
-    await new Docker({ timeout: 3000 }).ping();
-    return undefined;
-  } catch (err) {
-    return `${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: ${(err as Error).message}`;
-  }
-}
-const noDocker = await dockerProblem();
-if (noDocker) console.warn(`SKIPPED test/runtime/docker/container-reaper.test.ts: no working Docker engine (${noDocker})`);
+const noDocker = await dockerProblemOrWarn('test/runtime/docker/container-reaper.test.ts');
 
 // Stands in for agentup: starts the reaper, then creates a labelled network,
 // a labelled running container on it and a labelled image, the way the

@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { dockerProblemOrWarn } from './support/docker-problem.ts';
 import { createClient } from 'redis';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ensureAgentupProxyImage, PROXY_API_PORT } from '../../../src/runtime/docker/proxy-image.ts';
 import { readTranscript } from '../../proxy/support/transcript.ts';
+import { addLatencyToxic } from '../../support/latency-toxic.ts';
 
 const NODE_IMAGE = process.env.AGENTUP_NODE_IMAGE ?? 'agentup-ci/node:20';
 const REDIS_IMAGE = process.env.AGENTUP_REDIS_IMAGE ?? 'agentup-ci/redis:7';
 
-async function dockerProblem(): Promise<string | undefined> {
-  try {
-    await new Docker({ timeout: 3000 }).ping();
-    return undefined;
-  } catch (err) {
-    return `${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: ${(err as Error).message}`;
-  }
-}
-const noDocker = await dockerProblem();
-if (noDocker) console.warn(`SKIPPED test/runtime/docker/proxy-image.test.ts: no working Docker engine (${noDocker})`);
+const noDocker = await dockerProblemOrWarn('test/runtime/docker/proxy-image.test.ts');
 
 /** Proxy ports inside the container, each published on 127.0.0.1: one per listen form a client may send. */
 const LISTENS = { ipv4: '0.0.0.0:16379', ipv6: '[::]:16380', empty: ':16381' } as const;
@@ -139,13 +132,7 @@ describe.skipIf(noDocker !== undefined)("agentup's own fault proxy as an image",
     const proxy = await toxiproxy.createProxy({ name: 'redis', listen: LISTENS.ipv4, upstream: 'redis:6379' });
     const port = published.get(containerPort(LISTENS.ipv4))!;
     const before = await pingMs(port, 5);
-    const toxic = await proxy.addToxic<{ latency: number; jitter: number }>({
-      name: 'slow-redis',
-      type: 'latency',
-      stream: 'downstream',
-      toxicity: 1,
-      attributes: { latency: 300, jitter: 0 },
-    });
+    const toxic = await addLatencyToxic(proxy, 'slow-redis', 300);
     const slow = await pingMs(port, 3);
     // Latency is a lower bound on every reply; 0.5ms margin for timer rounding.
     expect(Math.min(...slow)).toBeGreaterThanOrEqual(299.5);
