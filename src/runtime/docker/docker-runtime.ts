@@ -10,6 +10,8 @@ import { startLoadBalancer, type LoadBalancer } from '../../services/load-balanc
 import { ToxiproxyClient } from '../../proxy/client.ts';
 import type { ComponentKind } from '../../sim/events.ts';
 import { allocatePorts } from '../process/allocate-ports.ts';
+import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
+import { StopSteps } from '../stop-steps.ts';
 import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions, TopologySample } from '../types.ts';
 import { requireDockerEngine, type DetectedEngine } from './detect.ts';
 import { removeRunResources, startContainerReaper, type ContainerReaper } from './container-reaper.ts';
@@ -304,48 +306,39 @@ class DockerTopologyRun implements RunningTopology {
   }
 
   sample(options: { latencyWindow?: boolean } = {}): TopologySample {
-    const lb = this.#loadBalancer;
-    return {
-      ts: Date.now(),
-      loadBalancer: lb ? { stats: lb.stats(), window: options.latencyWindow === false ? null : lb.takeLatencyWindow() } : null,
-      replicas: this.replicas().map((r) => ({ ...r, cpuSeconds: this.#stats.cpuSeconds(r.id) })),
+    return sampleTopology({
+      loadBalancer: this.#loadBalancer,
+      replicas: this.replicas(),
+      cpuSeconds: (r) => this.#stats.cpuSeconds(r.id),
       // The proxy lives in a container; Toxiproxy's API has no byte counters to read.
       proxies: [],
-      apis: Object.fromEntries([...this.#apis].map(([name, api]) => [name, api.counters()])),
-    };
+      apis: this.#apis,
+    }, options);
   }
 
-  replicas(service?: string) {
-    return [...this.#supervisors]
-      .map(([key, s]) => ({ s, of: this.#serviceOf.get(key) ?? { service: key } }))
-      .filter(({ of }) => service === undefined || of.service === service)
-      .flatMap(({ s, of }) => s.replicas().map((r) => ({ ...r, rssBytes: this.#stats.rssBytes(r.id), service: of.service, ...(of.version ? { version: of.version } : {}) })));
+  replicas(service?: string): ListedReplica[] {
+    return listReplicas(this.#supervisors, this.#serviceOf, service, (r) => this.#stats.rssBytes(r.id));
   }
 
   replicaControl(id: string): ReplicaControl {
-    for (const s of this.#supervisors.values()) {
-      const index = s.replicas().findIndex((r) => r.id === id);
-      if (index < 0) continue;
-      const network = this.docker.getNetwork(this.#ctx.network);
-      return {
-        kill: (sig) => s.kill(index, sig),
-        pause: () => void s.pause(index).catch((err) => this.#controlFailed(id, 'pause', err)),
-        resume: () => void s.resume(index).catch((err) => this.#controlFailed(id, 'resume', err)),
-        restart: () => s.restart(index),
-        stop: () => s.stopReplica(index),
-        start: () => s.startReplica(index),
-        disconnect: async () => {
-          const container = s.containerOf(index);
-          if (container) await network.disconnect({ Container: container.id, Force: true });
-        },
-        connect: async () => {
-          const container = s.containerOf(index);
-          if (container) await network.connect({ Container: container.id, EndpointConfig: { Aliases: [id] } });
-        },
-      };
-    }
-    const known = this.replicas().map((r) => r.id);
-    throw new AgentupError(`no replica named ${id}`, { hint: `replicas: ${known.join(', ')}` });
+    const { supervisor: s, index } = findReplica(this.#supervisors.values(), id, () => this.replicas().map((r) => r.id));
+    const network = this.docker.getNetwork(this.#ctx.network);
+    return {
+      kill: (sig) => s.kill(index, sig),
+      pause: () => void s.pause(index).catch((err) => this.#controlFailed(id, 'pause', err)),
+      resume: () => void s.resume(index).catch((err) => this.#controlFailed(id, 'resume', err)),
+      restart: () => s.restart(index),
+      stop: () => s.stopReplica(index),
+      start: () => s.startReplica(index),
+      disconnect: async () => {
+        const container = s.containerOf(index);
+        if (container) await network.disconnect({ Container: container.id, Force: true });
+      },
+      connect: async () => {
+        const container = s.containerOf(index);
+        if (container) await network.connect({ Container: container.id, EndpointConfig: { Aliases: [id] } });
+      },
+    };
   }
 
   #controlFailed(id: string, what: string, err: unknown): void {
@@ -358,14 +351,8 @@ class DockerTopologyRun implements RunningTopology {
   }
 
   async #stopAll(): Promise<void> {
-    const errors: unknown[] = [];
-    const attempt = async (f: (() => Promise<unknown>) | undefined) => {
-      try {
-        await f?.();
-      } catch (err) {
-        errors.push(err);
-      }
-    };
+    const steps = new StopSteps();
+    const attempt = steps.attempt.bind(steps);
     this.#stats.stop();
     await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
     await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
@@ -374,7 +361,7 @@ class DockerTopologyRun implements RunningTopology {
     // Containers (forced), then the network, then the image tags this run built.
     await attempt(() => removeRunResources(this.runId));
     await attempt(this.#reaper ? () => this.#reaper!.stop() : undefined);
-    if (errors.length > 0) throw errors[0];
+    steps.throwFirst();
   }
 }
 

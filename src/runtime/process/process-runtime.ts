@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Environment } from '../../config/types.ts';
-import { AgentupError, BugError } from '../../errors.ts';
+import { BugError } from '../../errors.ts';
 import { postgresUrl } from '../../plan/addresses.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
 import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
@@ -14,6 +14,8 @@ import { makeTempDir, ramTempBase, type TempDir } from '../../util/tempdir.ts';
 import { treeCpuSeconds } from '../../util/proc-cpu.ts';
 import { treeRssBytes } from '../../services/oom-watch.ts';
 import type { DependencyEndpoint, Endpoints, TopologySample, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
+import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
+import { StopSteps } from '../stop-steps.ts';
 import { allocatePorts } from './allocate-ports.ts';
 import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-engine.ts';
 import { inheritedEnv } from './inherited-env.ts';
@@ -243,34 +245,23 @@ class ProcessTopologyRun implements RunningTopology {
   }
 
   sample(options: { latencyWindow?: boolean } = {}): TopologySample {
-    const lb = this.#loadBalancer;
-    return {
-      ts: Date.now(),
-      loadBalancer: lb ? { stats: lb.stats(), window: options.latencyWindow === false ? null : lb.takeLatencyWindow() } : null,
-      replicas: this.replicas().map((r) => ({ ...r, cpuSeconds: r.pid ? treeCpuSeconds(r.pid) : 0 })),
+    return sampleTopology({
+      loadBalancer: this.#loadBalancer,
+      replicas: this.replicas(),
+      cpuSeconds: (r) => (r.pid ? treeCpuSeconds(r.pid) : 0),
       proxies: this.#faultProxy?.stats() ?? [],
-      apis: Object.fromEntries([...this.#apis].map(([name, api]) => [name, api.counters()])),
-    };
+      apis: this.#apis,
+    }, options);
   }
 
-  replicas(service?: string) {
-    return [...this.#supervisors]
-      .map(([key, s]) => ({ s, of: this.#serviceOf.get(key) ?? { service: key } }))
-      .filter(({ of }) => service === undefined || of.service === service)
-      // The supervisor samples RSS only to enforce memory_limit_mb; read it here otherwise.
-      .flatMap(({ s, of }) => s.replicas().map((r) => ({ ...r, rssBytes: r.rssBytes || (r.pid ? treeRssBytes(r.pid) : 0), service: of.service, ...(of.version ? { version: of.version } : {}) })));
+  replicas(service?: string): ListedReplica[] {
+    // The supervisor samples RSS only to enforce memory_limit_mb; read it here otherwise.
+    return listReplicas(this.#supervisors, this.#serviceOf, service, (r) => r.rssBytes || (r.pid ? treeRssBytes(r.pid) : 0));
   }
 
   replicaControl(id: string): ReplicaControl {
-    for (const [name, s] of this.#supervisors) {
-      const index = s.replicas().findIndex((r) => r.id === id);
-      if (index >= 0) {
-        return { kill: (sig) => s.kill(index, sig), pause: () => s.pause(index), resume: () => s.resume(index), restart: () => s.restart(index) };
-      }
-      void name;
-    }
-    const known = this.replicas().map((r) => r.id);
-    throw new AgentupError(`no replica named ${id}`, { hint: `replicas: ${known.join(', ')}` });
+    const { supervisor: s, index } = findReplica(this.#supervisors.values(), id, () => this.replicas().map((r) => r.id));
+    return { kill: (sig) => s.kill(index, sig), pause: () => s.pause(index), resume: () => s.resume(index), restart: () => s.restart(index) };
   }
 
   stop(_reason = 'stopped'): Promise<void> {
@@ -280,20 +271,14 @@ class ProcessTopologyRun implements RunningTopology {
 
   async #stopAll(): Promise<void> {
     // Front to back: no new traffic, then the services, then what they depend on.
-    const errors: unknown[] = [];
-    const attempt = async (f: (() => Promise<unknown>) | undefined) => {
-      try {
-        await f?.();
-      } catch (err) {
-        errors.push(err);
-      }
-    };
+    const steps = new StopSteps();
+    const attempt = steps.attempt.bind(steps);
     await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
     await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
     await Promise.all([attempt(this.#redis?.stop), attempt(this.#postgres?.stop), ...[...this.#apis.values()].map((a) => attempt(() => a.close()))]);
     await attempt(this.#faultProxy ? () => this.#faultProxy!.close() : undefined);
     await attempt(this.#workDir?.remove);
     await attempt(this.#reaper ? () => this.#reaper!.close() : undefined);
-    if (errors.length > 0) throw errors[0];
+    steps.throwFirst();
   }
 }
