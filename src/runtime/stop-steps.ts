@@ -14,6 +14,12 @@ export class StopSteps {
     }
   }
 
+  /** Front first: no new traffic (the load balancer closes), then every supervisor stops its replicas. */
+  async stopFront(loadBalancer: { close(): Promise<unknown> } | null, supervisors: Iterable<{ stop(): Promise<void> }>): Promise<void> {
+    await this.attempt(loadBalancer ? () => loadBalancer.close() : undefined);
+    await Promise.all([...supervisors].map((s) => this.attempt(() => s.stop())));
+  }
+
   throwFirst(): void {
     if (this.#errors.length > 0) throw this.#errors[0];
   }

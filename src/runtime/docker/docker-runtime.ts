@@ -6,12 +6,13 @@ import { AgentupError, BugError } from '../../errors.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
 import type { Plan, PlannedComponent, PlannedService } from '../../plan/types.ts';
 import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
-import { startLoadBalancer, type LoadBalancer } from '../../services/load-balancer.ts';
+import type { LoadBalancer } from '../../services/load-balancer.ts';
 import { ToxiproxyClient } from '../../proxy/client.ts';
 import type { ComponentKind } from '../../sim/events.ts';
 import { allocatePorts } from '../process/allocate-ports.ts';
 import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
 import { StopSteps } from '../stop-steps.ts';
+import { startFrontingLoadBalancer, timedComponent } from '../component-start.ts';
 import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions, TopologySample } from '../types.ts';
 import { requireDockerEngine, type DetectedEngine } from './detect.ts';
 import { removeRunResources, startContainerReaper, type ContainerReaper } from './container-reaper.ts';
@@ -198,11 +199,8 @@ class DockerTopologyRun implements RunningTopology {
     return `http://127.0.0.1:${this.plan.faultProxy.api.port}`;
   }
 
-  async #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
-    const t0 = performance.now();
-    this.events.emit('event', { type: 'component_starting', ts: Date.now(), component, kind });
-    const address = await start();
-    this.events.emit('event', { type: 'component_ready', ts: Date.now(), component, kind, startupMs: performance.now() - t0, ...(address ? { address } : {}) });
+  #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
+    return timedComponent(this.events, component, kind, start);
   }
 
   #startComponent(c: PlannedComponent, options: RuntimeStartOptions, deps: StartDeps): Promise<void> {
@@ -236,14 +234,7 @@ class DockerTopologyRun implements RunningTopology {
         });
       case 'load_balancer':
         return this.#timed(c.id, 'load_balancer', async () => {
-          const fronted = [...this.#supervisors].filter(([key]) => this.#serviceOf.get(key)?.service === c.service);
-          if (fronted.length === 0) throw new BugError(`load balancer for unknown service ${c.service}`);
-          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy, retries: c.retries });
-          const versions = (this.plan.components.find((p) => p.kind === 'service' && p.id === c.service) as PlannedService).versions;
-          if (versions) this.#loadBalancer.defineVersions(versions.map((v) => ({ name: v.name, weight: v.role === 'current' ? 100 : 0 })));
-          for (const [key, supervisor] of fronted) this.#loadBalancer.attach(supervisor, this.#serviceOf.get(key)?.version);
-          this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
-          this.#loadBalancer.on('retry', (e) => this.events.emit('event', { type: 'request_retried', ...e }));
+          this.#loadBalancer = await startFrontingLoadBalancer(this.plan, c, this.#supervisors, this.#serviceOf, this.events);
           return this.#loadBalancer.url;
         });
     }
@@ -354,8 +345,7 @@ class DockerTopologyRun implements RunningTopology {
     const steps = new StopSteps();
     const attempt = steps.attempt.bind(steps);
     this.#stats.stop();
-    await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
-    await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
+    await steps.stopFront(this.#loadBalancer, this.#supervisors.values());
     await Promise.all([...this.#apis.values()].map((a) => attempt(() => a.close())));
     await attempt(this.#hostPorts?.detach);
     // Containers (forced), then the network, then the image tags this run built.

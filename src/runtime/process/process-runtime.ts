@@ -5,7 +5,7 @@ import { postgresUrl } from '../../plan/addresses.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
 import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
 import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
-import { startLoadBalancer, type LoadBalancer, type VersionRouting } from '../../services/load-balancer.ts';
+import type { LoadBalancer, VersionRouting } from '../../services/load-balancer.ts';
 import { startPostgres, type RunningPostgres } from '../../services/postgres.ts';
 import { startRedis, type RunningRedis } from '../../services/redis.ts';
 import { ServiceSupervisor } from '../../services/supervisor.ts';
@@ -16,6 +16,7 @@ import { treeRssBytes } from '../../services/oom-watch.ts';
 import type { DependencyEndpoint, Endpoints, TopologySample, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
 import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
 import { StopSteps } from '../stop-steps.ts';
+import { startFrontingLoadBalancer, timedComponent } from '../component-start.ts';
 import { allocatePorts } from './allocate-ports.ts';
 import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-engine.ts';
 import { inheritedEnv } from './inherited-env.ts';
@@ -105,11 +106,8 @@ class ProcessTopologyRun implements RunningTopology {
     throw new BugError(`component ${id} is depended on but not planned`);
   }
 
-  async #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
-    const t0 = performance.now();
-    this.events.emit('event', { type: 'component_starting', ts: Date.now(), component, kind });
-    const address = await start();
-    this.events.emit('event', { type: 'component_ready', ts: Date.now(), component, kind, startupMs: performance.now() - t0, ...(address ? { address } : {}) });
+  #timed(component: string, kind: ComponentKind, start: () => Promise<string | undefined>): Promise<void> {
+    return timedComponent(this.events, component, kind, start);
   }
 
   #startComponent(c: PlannedComponent, options: RuntimeStartOptions): Promise<void> {
@@ -128,15 +126,7 @@ class ProcessTopologyRun implements RunningTopology {
         return this.#timed(c.id, 'service', () => this.#startService(c, options));
       case 'load_balancer':
         return this.#timed(c.id, 'load_balancer', async () => {
-          const fronted = [...this.#supervisors].filter(([key]) => this.#serviceOf.get(key)?.service === c.service);
-          if (fronted.length === 0) throw new BugError(`load balancer for unknown service ${c.service}`);
-          this.#loadBalancer = await startLoadBalancer({ host: '127.0.0.1', port: c.address.port, strategy: c.strategy, retries: c.retries });
-          const versions = (this.plan.components.find((p) => p.kind === 'service' && p.id === c.service) as PlannedService).versions;
-          // The current version takes every request until a rollout moves some.
-          if (versions) this.#loadBalancer.defineVersions(versions.map((v) => ({ name: v.name, weight: v.role === 'current' ? 100 : 0 })));
-          for (const [key, supervisor] of fronted) this.#loadBalancer.attach(supervisor, this.#serviceOf.get(key)?.version);
-          this.#loadBalancer.on('backend_down', (e) => this.events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
-          this.#loadBalancer.on('retry', (e) => this.events.emit('event', { type: 'request_retried', ...e }));
+          this.#loadBalancer = await startFrontingLoadBalancer(this.plan, c, this.#supervisors, this.#serviceOf, this.events);
           return this.#loadBalancer.url;
         });
     }
@@ -273,8 +263,7 @@ class ProcessTopologyRun implements RunningTopology {
     // Front to back: no new traffic, then the services, then what they depend on.
     const steps = new StopSteps();
     const attempt = steps.attempt.bind(steps);
-    await attempt(this.#loadBalancer ? () => this.#loadBalancer!.close() : undefined);
-    await Promise.all([...this.#supervisors.values()].map((s) => attempt(() => s.stop())));
+    await steps.stopFront(this.#loadBalancer, this.#supervisors.values());
     await Promise.all([attempt(this.#redis?.stop), attempt(this.#postgres?.stop), ...[...this.#apis.values()].map((a) => attempt(() => a.close()))]);
     await attempt(this.#faultProxy ? () => this.#faultProxy!.close() : undefined);
     await attempt(this.#workDir?.remove);
