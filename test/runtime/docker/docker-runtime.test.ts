@@ -121,7 +121,8 @@ describe.skipIf(!engine)('docker runtime: the default environment as containers'
     expect(await healthz(url, 700)).toBe('TimeoutError');
     await sim.replica('triage-1').resume();
     await expect.poll(() => healthz(url), { timeout: 5000, interval: 100 }).toBe(200);
-    expect(sim.events().map((e) => e.type)).toEqual(expect.arrayContaining(['replica_paused', 'replica_resumed']));
+    // resume() does not wait for docker unpause to answer, and the replica may answer /healthz before it does.
+    await expect.poll(() => sim.events().map((e) => e.type), { timeout: 5000 }).toEqual(expect.arrayContaining(['replica_paused', 'replica_resumed']));
   });
 
   it('disconnects one replica from the network (its dependencies vanish) and connects it again', async () => {
