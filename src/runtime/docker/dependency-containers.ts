@@ -4,10 +4,10 @@
  * same as with the process runtime.
  */
 import type Docker from 'dockerode';
-import pg from 'pg';
 import type { Plan, PlannedPostgres, PlannedRedis } from '../../plan/types.ts';
 import { containerTail, pollUntil, startContainer, tcpExchange } from './containers.ts';
-import { applyContainerSetup } from './postgres-container-setup.ts';
+import { applyContainerSetup, pgLogin, superuserPasswordAfter } from './postgres-container-setup.ts';
+import { bakeSetupImage, imageExists, setupImageTag, type SetupContent } from './postgres-setup-image.ts';
 import { PROXY_ALIAS } from './docker-names.ts';
 import { TEMPLATE_SUPERUSER } from './postgres-image.ts';
 import type { StartupPhases } from './startup-phases.ts';
@@ -32,39 +32,36 @@ export async function startRedisContainer(ctx: RunContext, c: PlannedRedis, imag
 
 /**
  * Postgres from the run's template image (initdb done once per machine):
- * max_connections as a server flag, then the databases, users and init_sql
- * applied over the published port, as the process runtime does.
+ * max_connections as a server flag. The databases, users and init_sql come
+ * baked in an image of their own when this setup ran before on this machine
+ * (postgres-setup-image.ts); otherwise they are applied over the published
+ * port, as the process runtime does, and `baking` builds that image beside
+ * the run (the run awaits it before it removes its containers).
  */
-export async function startPostgresContainer(ctx: RunContext, c: PlannedPostgres, templateImage: string, phases?: StartupPhases): Promise<Docker.Container> {
+export async function startPostgresContainer(ctx: RunContext, c: PlannedPostgres, templateImage: string, phases?: StartupPhases): Promise<{ container: Docker.Container; baking: Promise<void> | null }> {
   const cfg = c.config;
   const time = <T>(name: string, work: () => Promise<T>): Promise<T> => (phases ? phases.time(name, work) : work());
-  const container = await time('postgres_create_start', () => startContainer(ctx.docker, {
-    runId: ctx.runId, component: 'postgres', name: `agentup-${ctx.runId}-postgres`, image: templateImage, network: ctx.network, aliases: ['postgres'],
-    // A throwaway cluster: durability buys nothing and costs start-up and write latency.
-    cmd: ['-c', `max_connections=${cfg.maxConnections}`, '-c', 'superuser_reserved_connections=0', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    ports: [[5432, c.address.port]],
-  }));
-  await time('postgres_ready', () => pollUntil(`postgres on 127.0.0.1:${c.address.port}`, () => pgLogin(c.address.port), READY_TIMEOUT_MS, 25, () => containerTail(container)));
-  await time('postgres_setup', () => applyContainerSetup({
-    port: c.address.port,
+  const setup: SetupContent = {
     superuser: { name: TEMPLATE_SUPERUSER.user, password: TEMPLATE_SUPERUSER.password },
     databases: cfg.databases,
     users: cfg.users.map((u) => ({ name: u.name, password: u.password.value })),
     initSqlFile: cfg.initSql ?? null,
+  };
+  const bakedTag = await time('postgres_baked_lookup', () => setupImageTag(templateImage, setup));
+  const baked = bakedTag !== null && (await imageExists(ctx.docker, bakedTag));
+  const container = await time('postgres_create_start', () => startContainer(ctx.docker, {
+    runId: ctx.runId, component: 'postgres', name: `agentup-${ctx.runId}-postgres`, image: baked ? bakedTag : templateImage, network: ctx.network, aliases: ['postgres'],
+    // A throwaway cluster: durability buys nothing and costs start-up and write latency.
+    cmd: ['-c', `max_connections=${cfg.maxConnections}`, '-c', 'superuser_reserved_connections=0', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    ports: [[5432, c.address.port]],
   }));
-  return container;
-}
-
-/** One superuser login over TCP, bounded: Docker's port proxy may accept and then hold the connection. */
-async function pgLogin(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: TEMPLATE_SUPERUSER.user, password: TEMPLATE_SUPERUSER.password, database: 'postgres', connectionTimeoutMillis: 1000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const password = baked ? superuserPasswordAfter(setup) : setup.superuser.password;
+  await time('postgres_ready', () => pollUntil(`postgres on 127.0.0.1:${c.address.port}`, () => pgLogin(c.address.port, setup.superuser.name, password), READY_TIMEOUT_MS, 25, () => containerTail(container)));
+  if (baked) return { container, baking: null };
+  await time('postgres_setup', () => applyContainerSetup({ ...setup, port: c.address.port }));
+  // Only once the run's own setup succeeded: a setup that fails is reported by it, not baked.
+  const baking = bakedTag === null ? null : bakeSetupImage(ctx.docker, templateImage, bakedTag, setup, ctx.runId);
+  return { container, baking };
 }
 
 /** The Toxiproxy-compatible proxy container: API and every proxy's listen port published on loopback. */

@@ -82,6 +82,8 @@ class DockerTopologyRun implements RunningTopology {
   #phases = new StartupPhases();
   /** Per replica: when its container was started, in phase-clock ms (cleared once healthy). */
   #replicaStarts = new Map<string, number>();
+  /** Postgres setup images being built beside this run; stop() awaits them before removing its containers. */
+  #baking: Array<Promise<void>> = [];
 
   constructor(readonly events: EventEmitter<RuntimeEvents>, readonly docker: Docker) {
     this.#ctx = { docker, runId: this.runId, network: `agentup-${this.runId}` };
@@ -129,7 +131,7 @@ class DockerTopologyRun implements RunningTopology {
 
     const needsHost = hostPortsToExpose(this.plan);
     const hostPorts = needsHost.length > 0
-      ? phases.time('port_forwarder', () => exposeHostPorts(this.docker, this.#ctx.network, needsHost, (label) => this.#reaper?.alsoRemoveLabelled(label), network)).then((h) => (this.#hostPorts = h))
+      ? phases.time('port_forwarder', () => exposeHostPorts(this.docker, this.#ctx.network, needsHost, (label) => this.#reaper?.alsoRemoveLabelled(label), network, (name, work) => phases.time(name, work))).then((h) => (this.#hostPorts = h))
       : Promise.resolve(null);
 
     // The proxy dials per connection, so nothing waits for it but the services.
@@ -216,7 +218,8 @@ class DockerTopologyRun implements RunningTopology {
       case 'postgres':
         return this.#timed(c.id, 'postgres', async () => {
           const [image] = await Promise.all([deps.postgresImage, deps.network]);
-          await startPostgresContainer(this.#ctx, c, image, phases);
+          const { baking } = await startPostgresContainer(this.#ctx, c, image, phases);
+          if (baking) this.#baking.push(baking.catch((err: Error) => this.#debug(`postgres setup image not baked: ${err.message}`)));
           return `127.0.0.1:${c.address.port} (container ${this.#images.postgres}, initdb cached in ${image})`;
         });
       case 'api':
@@ -332,6 +335,10 @@ class DockerTopologyRun implements RunningTopology {
     };
   }
 
+  #debug(msg: string): void {
+    this.events.emit('log', { ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'debug', msg, raw: msg });
+  }
+
   #controlFailed(id: string, what: string, err: unknown): void {
     this.events.emit('log', { ts: Date.now(), replica: id, stream: 'stderr', level: 'error', msg: `agentup: docker ${what} failed: ${(err as Error).message}`, raw: `agentup: docker ${what} failed: ${(err as Error).message}` });
   }
@@ -348,6 +355,7 @@ class DockerTopologyRun implements RunningTopology {
     await steps.stopFront(this.#loadBalancer, this.#supervisors.values());
     await Promise.all([...this.#apis.values()].map((a) => attempt(() => a.close())));
     await attempt(this.#hostPorts?.detach);
+    await Promise.all(this.#baking);
     // Containers (forced), then the network, then the image tags this run built.
     await attempt(() => removeRunResources(this.runId));
     await attempt(this.#reaper ? () => this.#reaper!.stop() : undefined);

@@ -58,6 +58,8 @@ let created: Promise<string> | null = null;
 /** testcontainers labels the forwarder with its session; without Ryuk only our watchdog can sweep that label after a crash. */
 export const SESSION_LABEL = 'org.testcontainers.session-id';
 const READY_TIMEOUT_MS = 30_000;
+/** Times a step as a start-up phase (StartupPhases.time). */
+type Timer = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 async function sessionId(): Promise<string> {
   return (await tc.reaper.getReaper(await tc.main.getContainerRuntimeClient())).sessionId;
@@ -117,20 +119,19 @@ async function createForwarder(docker: Docker, network: string, networkReady: Pr
  * testcontainers reuses a running Ryuk and its session id; Ryuk removes the
  * forwarder itself.) `networkReady` resolves once `network` exists.
  */
-export async function exposeHostPorts(docker: Docker, network: string, ports: number[], onForwarder?: (label: string) => void, networkReady: Promise<unknown> = Promise.resolve()): Promise<ExposedHostPorts> {
+export async function exposeHostPorts(docker: Docker, network: string, ports: number[], onForwarder?: (label: string) => void, networkReady: Promise<unknown> = Promise.resolve(), time: Timer = (_, work) => work()): Promise<ExposedHostPorts> {
   // testcontainers unrefs its ssh connection; without another handle the process could exit mid-handshake.
   const keepAlive = setInterval(() => undefined, 1000);
   let id: string;
   users += 1;
   try {
-    await loadTestcontainers();
-    const session = await sessionId();
+    const session = await time('forwarder_load', async () => (await loadTestcontainers(), sessionId()));
     // Before the forwarder exists, so there is no moment a crash would leave it behind.
     if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'true') onForwarder?.(`${SESSION_LABEL}=${session}`);
     let mine = false;
     if (!created && !holder().instance) {
       mine = true;
-      created = createForwarder(docker, network, networkReady, session);
+      created = time('forwarder_container', () => createForwarder(docker, network, networkReady, session));
     }
     const ours = await created?.catch(() => undefined);
     if (mine && !ours) await created; // our own creation failed: say why
@@ -147,7 +148,7 @@ export async function exposeHostPorts(docker: Docker, network: string, ports: nu
       await forgetConnection();
     }
     // testcontainers finds the forwarder by its session labels and connects to it.
-    await tc.main.TestContainers.exposeHostPorts(...exposed);
+    await time('forwarder_expose', () => tc.main.TestContainers.exposeHostPorts(...exposed));
   } catch (err) {
     for (const p of ports) exposed.delete(p);
     if (--users === 0) await removeForwarder(docker);

@@ -6,6 +6,7 @@
  * processes, so it always waited its full 2 s): here it watches
  * pg_stat_activity instead.
  */
+import pg from 'pg';
 import { applySetup } from '../../services/postgres-setup.ts';
 
 export interface ContainerPostgresSetup {
@@ -28,4 +29,21 @@ export function applyContainerSetup(s: ContainerPostgresSetup): Promise<void> {
     // A container that never answers fails start-up instead of hanging it.
     connectTimeoutMs: 10_000,
   });
+}
+
+/** One login over TCP, bounded: Docker's port proxy may accept and then hold the connection. */
+export async function pgLogin(port: number, user: string, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'postgres', connectionTimeoutMillis: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The superuser's password once the setup is applied: `users` may change it. */
+export function superuserPasswordAfter(s: Omit<ContainerPostgresSetup, 'port'>): string {
+  return s.users.find((u) => u.name === s.superuser.name)?.password ?? s.superuser.password;
 }
