@@ -15,8 +15,8 @@
  * "docker": the same environment with the Docker runtime (issue #8, target
  * < 2 s with local images), when an engine is found; run with the variables
  * .ci/docker-images.sh prints where no registry is reachable. The first round
- * builds the service image (and the Postgres initdb template); the median is
- * over the cached ones. Next to it: the phases of the run closest to the
+ * builds the service image (and the Postgres initdb template, and bakes the
+ * environment's Postgres setup beside the run); the median is over the cached ones. Next to it: the phases of the run closest to the
  * median (start-end ms; they overlap where parts start in parallel), and the
  * floor, Docker alone on the same critical path, measured in the same rounds.
  */
