@@ -64,6 +64,14 @@ export interface RunningTopology {
   replicaControl(id: string): ReplicaControl;
   /** Reads every counter once; with `latencyWindow` (default) it also closes the current latency window. */
   sample(options?: { latencyWindow?: boolean }): TopologySample;
+  /**
+   * Starts the replicas of one version of `service` (`canary:` or `versions:`)
+   * and resolves once all are healthy; a no-op for a version already running.
+   * Rejects with the start-up error (last output quoted). Process runtime only.
+   */
+  startVersion(service: string, version: string): Promise<void>;
+  /** Stops every replica of one version; a no-op when it is not running. */
+  stopVersion(service: string, version: string): Promise<void>;
   /** Live control of a running mock API. */
   mockApi(name: string): RunningMockApi | undefined;
   stop(reason?: string): Promise<void>;

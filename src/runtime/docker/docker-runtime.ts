@@ -291,6 +291,18 @@ class DockerTopologyRun implements RunningTopology {
     return `${c.replicas.length} replica container${c.replicas.length === 1 ? '' : 's'} of ${image}`;
   }
 
+  startVersion(service: string): Promise<void> {
+    return Promise.reject(this.#noRollouts(service));
+  }
+
+  stopVersion(service: string): Promise<void> {
+    return Promise.reject(this.#noRollouts(service));
+  }
+
+  #noRollouts(service: string): AgentupError {
+    return new AgentupError(`rollouts of ${service} need the process runtime; this simulation runs on docker`, { hint: 'start it with runtime: process (or AGENTUP_RUNTIME=process)' });
+  }
+
   mockApi(name: string): RunningMockApi | undefined {
     return this.#apis.get(name);
   }

@@ -1,15 +1,16 @@
 import type { EventEmitter } from 'node:events';
 import type { Environment } from '../../config/types.ts';
-import { BugError } from '../../errors.ts';
+import { AgentupError, BugError } from '../../errors.ts';
 import { postgresUrl } from '../../plan/addresses.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
-import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService } from '../../plan/types.ts';
+import type { Plan, PlannedApi, PlannedComponent, PlannedPostgres, PlannedRedis, PlannedService, PlannedVersion } from '../../plan/types.ts';
 import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
 import type { LoadBalancer, VersionRouting } from '../../services/load-balancer.ts';
 import { startPostgres, type RunningPostgres } from '../../services/postgres.ts';
 import { startRedis, type RunningRedis } from '../../services/redis.ts';
 import { ServiceSupervisor } from '../../services/supervisor.ts';
 import type { ComponentKind } from '../../sim/events.ts';
+import type { VersionLifecycle } from '../../sim/rollout/types.ts';
 import { makeTempDir, ramTempBase, type TempDir } from '../../util/tempdir.ts';
 import { treeCpuSeconds } from '../../util/proc-cpu.ts';
 import { treeRssBytes } from '../../services/oom-watch.ts';
@@ -58,6 +59,12 @@ class ProcessTopologyRun implements RunningTopology {
   /** Which service (and version) each supervisor key runs. */
   #serviceOf = new Map<string, { service: string; version?: string }>();
   #loadBalancer: LoadBalancer | null = null;
+  #baseEnv: Record<string, string> = {};
+  /** Versions started (or starting), by supervisor key; a rejected start removes itself. */
+  #versionStarts = new Map<string, Promise<void>>();
+  #versionStops = new Map<string, Promise<void>>();
+  /** Supervisor keys whose supervisor has been started once (a stopped one cannot start again). */
+  #spent = new Set<string>();
   #stopping: Promise<void> | null = null;
 
   constructor(readonly events: EventEmitter<RuntimeEvents>) {}
@@ -178,31 +185,99 @@ class ProcessTopologyRun implements RunningTopology {
   }
 
   async #startService(c: PlannedService, options: RuntimeStartOptions): Promise<string> {
-    const base = inheritedEnv(options.processEnv ?? process.env);
-    // One supervisor per version: each has its own command, env and replica ids.
-    const groups = c.versions ?? [{ name: '', config: c.config, replicas: c.replicas }];
-    await Promise.all(groups.map((group) => {
-      const supervisor = new ServiceSupervisor({
-        service: group.config,
-        ports: group.replicas.map((r) => r.address.port),
-        env: (index) => ({ ...base, ...group.replicas[index]!.env }),
-        tracker: this.#reaper!,
-      });
-      const key = c.versions ? group.config.name : c.id;
-      this.#supervisors.set(key, supervisor);
-      this.#serviceOf.set(key, group.name ? { service: c.id, version: group.name } : { service: c.id });
-      supervisor.on('event', (e) => this.events.emit('event', e));
-      supervisor.on('log', (line) => this.events.emit('log', line));
-      return supervisor.start();
-    }));
-    const count = `${c.replicas.length} replica${c.replicas.length === 1 ? '' : 's'}`;
-    return c.versions ? `${count} (${c.versions.map((v) => `${v.name} ${v.replicas.length}`).join(', ')})` : count;
+    this.#baseEnv = inheritedEnv(options.processEnv ?? process.env);
+    if (!c.versions) {
+      await this.#supervisorFor(c.id, { service: c.id }, c.config, c.replicas).start();
+      const only = `${c.replicas.length} replica${c.replicas.length === 1 ? '' : 's'}`;
+      return only;
+    }
+    // One supervisor per version, each with its own command, env and replica ids. Only the
+    // serving version starts now; the next one is planned (ids, ports) and started by a rollout.
+    const current = c.versions.filter((v) => v.role === 'current');
+    for (const v of c.versions) this.#supervisorFor(v.config.name, { service: c.id, version: v.name }, v.config, v.replicas);
+    await Promise.all(current.map((v) => this.startVersion(c.id, v.name)));
+    const count = current.reduce((n, v) => n + v.replicas.length, 0);
+    return `${count} replica${count === 1 ? '' : 's'} of ${current.map((v) => v.name).join(', ')} (${c.versions.map((v) => `${v.name} ${v.replicas.length}${v.role === 'current' ? '' : ', not started'}`).join('; ')})`;
+  }
+
+  /** A supervisor for `key`, registered for listing and events; not started. */
+  #supervisorFor(key: string, of: { service: string; version?: string }, config: PlannedService['config'], replicas: PlannedService['replicas']): ServiceSupervisor {
+    const base = this.#baseEnv;
+    const supervisor = new ServiceSupervisor({
+      service: config,
+      ports: replicas.map((r) => r.address.port),
+      env: (index) => ({ ...base, ...replicas[index]!.env }),
+      tracker: this.#reaper!,
+    });
+    this.#supervisors.set(key, supervisor);
+    this.#serviceOf.set(key, of);
+    supervisor.on('event', (e) => this.events.emit('event', e));
+    supervisor.on('log', (line) => this.events.emit('log', line));
+    return supervisor;
+  }
+
+  #version(service: string, version: string): PlannedVersion {
+    const c = this.plan.components.find((x): x is PlannedService => x.kind === 'service' && x.id === service);
+    const v = c?.versions?.find((x) => x.name === version);
+    if (!v) {
+      const known = c?.versions?.map((x) => x.name).join(', ');
+      throw new AgentupError(`service ${JSON.stringify(service)} has no version ${JSON.stringify(version)}`, { hint: known ? `its versions are ${known}` : 'give the service a canary: block or versions: in the environment file' });
+    }
+    return v;
+  }
+
+  /**
+   * Starts the replicas of one version and resolves once all are healthy; a
+   * version already running (or starting) is not started again. On a start-up
+   * failure the supervisor has stopped what it started and the error quotes
+   * the replica's last output.
+   */
+  async startVersion(service: string, version: string): Promise<void> {
+    const v = this.#version(service, version);
+    const key = v.config.name;
+    const running = this.#versionStarts.get(key);
+    if (running) return running;
+    // Stopped versions have a spent supervisor: a fresh one takes its place behind the load balancer.
+    const stopping = this.#versionStops.get(key);
+    let start: Promise<void> | undefined;
+    start = (async () => {
+      await stopping;
+      // Stopped again (or the topology is stopping) before it began: start nothing.
+      if (this.#stopping || this.#versionStarts.get(key) !== start) return;
+      let supervisor = this.#supervisors.get(key)!;
+      if (this.#spent.has(key)) {
+        supervisor = this.#supervisorFor(key, { service, version }, v.config, v.replicas);
+        this.#loadBalancer?.attach(supervisor, version);
+      }
+      this.#spent.add(key);
+      await supervisor.start();
+    })();
+    this.#versionStarts.set(key, start);
+    start.catch(() => {
+      if (this.#versionStarts.get(key) === start) this.#versionStarts.delete(key);
+    });
+    return start;
+  }
+
+  /** Stops every replica of one version (a rolled-back release); nothing to do when it is not running. */
+  async stopVersion(service: string, version: string): Promise<void> {
+    const key = this.#version(service, version).config.name;
+    if (!this.#versionStarts.delete(key)) return this.#versionStops.get(key);
+    const stop = this.#supervisors.get(key)!.stop();
+    this.#versionStops.set(key, stop);
+    try {
+      await stop;
+    } finally {
+      if (this.#versionStops.get(key) === stop) this.#versionStops.delete(key);
+    }
   }
 
   /** Weights and per-version counters of the load-balanced service, when it has two versions. */
-  versionRouting(): VersionRouting | null {
+  versionRouting(): (VersionRouting & VersionLifecycle) | null {
     const lb = this.plan.components.find((c) => c.kind === 'load_balancer');
-    return lb && this.#loadBalancer ? this.#loadBalancer.versionRouting(lb.service) : null;
+    const routing = lb && this.#loadBalancer ? this.#loadBalancer.versionRouting(lb.service) : null;
+    if (!lb || !routing) return null;
+    return { ...routing, startVersion: (v) => this.startVersion(lb.service, v), stopVersion: (v) => this.stopVersion(lb.service, v) };
   }
 
   endpoints(): Endpoints {

@@ -3,7 +3,7 @@ import { AgentupError } from '../../errors.ts';
 import type { VersionRouting } from '../../services/lb-versions.ts';
 import type { SimEvent } from '../events.ts';
 import { analyse, parseBounds, type Bound } from './analysis.ts';
-import type { AnalysisResult, RolloutOptions, RolloutResult, RolloutSecond, RolloutStatus, RolloutStepRecord, RolloutStrategy } from './types.ts';
+import type { AnalysisResult, RolloutOptions, RolloutResult, RolloutSecond, RolloutStatus, RolloutStepRecord, RolloutStrategy, VersionLifecycle } from './types.ts';
 
 const DEFAULT_STEPS = [5, 25, 50, 100];
 const DEFAULT_ANALYSIS = { error_rate: '< 1%' };
@@ -24,11 +24,13 @@ export interface RolloutHandle {
 }
 
 /**
- * Moves traffic from the version serving now to the other one, step by step
- * (canary) or at once (blue/green), analysing the new version over each
- * interval and rolling back on the first failing analysis. Both versions
- * keep running throughout, so a weight change never cuts a request in
- * flight and a rollback is instant.
+ * Starts the new version and waits until every replica is healthy, then
+ * moves traffic from the version serving now to it, step by step (canary) or
+ * at once (blue/green), analysing it over each interval and rolling back on
+ * the first failing analysis. Both versions run during the steps, so a
+ * weight change never cuts a request in flight and a rollback is instant.
+ * After a rollback the new version is stopped; after a promotion the old one
+ * stays running, warm for an instant switch back.
  */
 export class RolloutController implements RolloutHandle {
   readonly service: string;
@@ -36,7 +38,7 @@ export class RolloutController implements RolloutHandle {
   readonly from: string;
   readonly to: string;
   readonly done: Promise<RolloutResult>;
-  readonly #routing: VersionRouting;
+  readonly #routing: VersionRouting & Partial<VersionLifecycle>;
   readonly #record: (e: SimEvent) => void;
   readonly #steps: number[];
   readonly #intervalMs: number;
@@ -55,7 +57,8 @@ export class RolloutController implements RolloutHandle {
 
   readonly #onSecond: (second: RolloutSecond) => void;
 
-  constructor(routing: VersionRouting, options: RolloutOptions, record: (e: SimEvent) => void, onSecond: (second: RolloutSecond) => void = () => {}) {
+  /** Without `startVersion`/`stopVersion` on `routing`, both versions are assumed running and the new one is only health-checked. */
+  constructor(routing: VersionRouting & Partial<VersionLifecycle>, options: RolloutOptions, record: (e: SimEvent) => void, onSecond: (second: RolloutSecond) => void = () => {}) {
     this.#onSecond = onSecond;
     this.#routing = routing;
     this.#record = record;
@@ -135,10 +138,8 @@ export class RolloutController implements RolloutHandle {
   async #run(): Promise<RolloutResult> {
     this.#record({ type: 'rollout_started', ts: Date.now(), service: this.service, strategy: this.strategy, from: this.from, to: this.to, steps: [...this.#steps], intervalMs: this.#intervalMs });
     try {
-      if (this.strategy === 'blue_green') {
-        const unhealthy = await this.#waitHealthy();
-        if (unhealthy) return this.#finish('rolled_back', unhealthy, false);
-      }
+      const notReady = await this.#startNew();
+      if (notReady) return await this.#rollBack(notReady.reason, notReady.manual);
       for (let i = 0; i < this.#steps.length; i++) {
         if (this.#manual) break;
         const weight = this.#steps[i]!;
@@ -154,30 +155,48 @@ export class RolloutController implements RolloutHandle {
         if (this.#manual) break;
         record.analysis = this.#analyse();
         this.#record({ type: 'rollout_analysis', ts: Date.now(), service: this.service, step: i + 1, version: this.to, weight, passed: record.analysis.passed, reason: record.analysis.reason, checks: record.analysis.checks, versions: record.analysis.versions });
-        if (!record.analysis.passed) return this.#finish('rolled_back', record.analysis.reason!, false);
+        if (!record.analysis.passed) return await this.#rollBack(record.analysis.reason!, false);
       }
       const manual = this.#manual as { kind: 'promote' | 'abort'; reason?: string } | null;
-      if (manual?.kind === 'abort') return this.#finish('rolled_back', manual.reason ?? 'aborted by hand', true);
+      if (manual?.kind === 'abort') return await this.#rollBack(manual.reason ?? 'aborted by hand', true);
       if (manual?.kind === 'promote') return this.#finish('promoted', 'promoted by hand', true);
       const passed = this.strategy === 'blue_green' ? `${this.to} healthy, and its analysis passed after the switch` : `every step passed its analysis (${this.#steps.join(', ')}%)`;
       return this.#finish('promoted', passed, false);
     } catch (err) {
-      this.#finish('rolled_back', `rollout failed: ${(err as Error).message}`, false);
+      if (!this.#result) this.#finish('rolled_back', `rollout failed: ${(err as Error).message}`, false);
+      await this.#routing.stopVersion?.(this.to).catch(() => undefined);
       throw err;
     }
   }
 
-  /** Blue/green: the new version must be fully healthy before it takes everything. */
-  async #waitHealthy(): Promise<string | null> {
+  /**
+   * Starts the new version (a no-op when it runs already, as the old side of
+   * an earlier promotion does) and waits until every replica is healthy; it
+   * gets no traffic before. Returns why not, when it does not get there.
+   */
+  async #startNew(): Promise<{ reason: string; manual: boolean } | null> {
     this.#phase = 'health_check';
     const deadline = Date.now() + this.#healthTimeoutMs;
+    let failure: Error | null = null;
+    void this.#routing.startVersion?.(this.to).catch((err: Error) => {
+      failure = err;
+      this.#wake?.();
+    });
     for (;;) {
       const v = this.#routing.versions().find((x) => x.name === this.to)!;
+      if (failure) return { reason: `${this.to} did not start: ${(failure as Error).message}`, manual: false };
       if (v.healthy === v.replicas.length && v.replicas.length > 0) return null;
-      if (this.#manual?.kind === 'abort') return this.#manual.reason ?? 'aborted by hand';
-      if (Date.now() >= deadline) return `${this.to} not healthy after ${this.#healthTimeoutMs}ms (${v.healthy} of ${v.replicas.length} replicas healthy)`;
-      await this.#sleep(100);
+      if (this.#manual?.kind === 'abort') return { reason: this.#manual.reason ?? 'aborted by hand', manual: true };
+      if (Date.now() >= deadline) return { reason: `${this.to} not healthy after ${this.#healthTimeoutMs}ms (${v.healthy} of ${v.replicas.length} replicas healthy)`, manual: false };
+      await this.#sleep(Math.min(100, Math.max(1, deadline - Date.now())));
     }
+  }
+
+  /** Traffic back to the old version at once, then the new one is stopped. */
+  async #rollBack(reason: string, manual: boolean): Promise<RolloutResult> {
+    const result = this.#finish('rolled_back', reason, manual);
+    await this.#routing.stopVersion?.(this.to);
+    return result;
   }
 
   #analyse(): AnalysisResult {

@@ -12,7 +12,7 @@ export interface RolloutOptions {
   analysis?: Partial<Record<AnalysisMetric, string>>;
   /** Fewer requests to the new version in an interval than this is not enough to judge: the step fails. Default 1. */
   minRequests?: number;
-  /** Blue/green: how long the new version may take to be healthy before the switch; default 30s. */
+  /** How long the new version may take to start and be healthy before it gets traffic; default 30s. */
   healthTimeout?: string | number;
 }
 
@@ -99,4 +99,15 @@ export interface RolloutStatus {
   /** Last 120 seconds. */
   series: RolloutSecond[];
   result: RolloutResult | null;
+}
+
+/**
+ * Starting and stopping a version's replicas, offered by the runtime next to
+ * the load balancer's routing: a rollout starts the new version, and stops it
+ * again after a rollback.
+ */
+export interface VersionLifecycle {
+  /** Resolves once every replica of `version` is healthy; a no-op when it runs already. Rejects with the start-up error. */
+  startVersion(version: string): Promise<void>;
+  stopVersion(version: string): Promise<void>;
 }

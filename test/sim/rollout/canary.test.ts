@@ -32,6 +32,7 @@ describe('canary rollout with the process runtime', { timeout: 120_000 }, () => 
 
   test('a release failing 10% of requests is caught at the first step and rolled back, with under 1% failed overall', async () => {
     await using sim = await startSimulation(canaryEnvironment({ FAIL_RATE: '0.1' }), { faultProxyPort: 0 });
+    expect(sim.replicas('web').map((r) => [r.id, r.status])).toEqual([['web-1', 'healthy'], ['web-2', 'healthy'], ['web-canary-1', 'stopped']]);
     const load = steadyLoad(`${sim.endpoints().loadBalancer}/`, 100, 20_000);
     const result = await sim.rollout({ strategy: 'canary', steps: [5, 25, 50, 100], interval: '2s', analysis: { error_rate: '< 1%' } }).done;
     await new Promise((r) => setTimeout(r, 500));
@@ -42,6 +43,10 @@ describe('canary rollout with the process runtime', { timeout: 120_000 }, () => 
     expect(result.weights).toEqual({ stable: 100, canary: 0 });
     expect(tally.failed / tally.answered).toBeLessThan(0.01);
     expect(ofType(sim.events(), 'rollout_rolled_back')[0]).toMatchObject({ version: 'stable', from: 'canary', manual: false });
+    // The canary started with the rollout and is torn down after the rollback.
+    const canaryEvents = sim.events().filter((e) => 'replica' in e && e.replica === 'web-canary-1').map((e) => e.type);
+    expect(canaryEvents).toEqual(['replica_starting', 'replica_healthy', 'replica_stopped']);
+    expect(sim.replicas('web').find((r) => r.id === 'web-canary-1')).toMatchObject({ status: 'stopped', pid: null });
   });
 
   test('a breach mid-rollout is rolled back within one analysis interval', async () => {
@@ -74,20 +79,27 @@ describe('canary rollout with the process runtime', { timeout: 120_000 }, () => 
   test('abort() sends everything back at once; promote() skips the remaining steps', async () => {
     await using sim = await startSimulation(canaryEnvironment(), { faultProxyPort: 0 });
     const first = sim.rollout({ strategy: 'canary', steps: [20, 100], interval: '30s' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(first.status()).toMatchObject({ phase: 'step', step: 1, weights: { stable: 80, canary: 20 } });
+    // The canary is started first; its traffic waits until it is healthy.
+    expect(first.status()).toMatchObject({ phase: 'health_check', step: 0, weights: { stable: 100, canary: 0 } });
+    await expect.poll(() => first.status().phase, { timeout: 15_000 }).toBe('step');
+    expect(first.status()).toMatchObject({ step: 1, weights: { stable: 80, canary: 20 } });
     expect(() => sim.rollout({ strategy: 'canary' })).toThrow(/already running \(stable -> canary\)/);
     first.abort('operator saw something odd');
     const aborted = await first.done;
     expect(aborted).toMatchObject({ outcome: 'rolled_back', manual: true, reason: 'operator saw something odd', weights: { stable: 100, canary: 0 } });
     expect(aborted.durationMs).toBeLessThan(5000);
+    expect(sim.replicas('web').find((r) => r.id === 'web-canary-1')!.status).toBe('stopped');
+    // Promoting by hand still waits for the restarted canary to be healthy.
     const second = sim.rollout({ strategy: 'canary', steps: [20, 100], interval: '30s' });
     second.promote();
     expect(await second.done).toMatchObject({ outcome: 'promoted', manual: true, reason: 'promoted by hand', weights: { stable: 0, canary: 100 } });
+    expect(sim.replicas('web').map((r) => r.status)).toEqual(['healthy', 'healthy', 'healthy']);
     // After a promotion the next rollout goes back the other way.
     const back = sim.rollout({ strategy: 'canary', interval: '30s' });
     expect([back.from, back.to]).toEqual(['canary', 'stable']);
     back.abort();
     await back.done;
+    // Rolling back that one stops stable, the version it would have moved to; the canary serves.
+    expect(sim.replicas('web').map((r) => r.status)).toEqual(['stopped', 'stopped', 'healthy']);
   });
 });

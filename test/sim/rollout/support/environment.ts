@@ -12,7 +12,7 @@ export function canaryEnvironment(canaryEnv: Record<string, string> = {}): objec
   return { name: 'rollout-canary', services: { web: { ...base, replicas: 2, canary: { replicas: 1, env: canaryEnv } } } };
 }
 
-/** `web` as blue and green, 2 replicas each; `extra` adds service keys (e.g. restart). */
-export function blueGreenEnvironment(extra: Record<string, unknown> = {}): object {
-  return { name: 'rollout-blue-green', services: { web: { ...base, replicas: 2, versions: { blue: {}, green: { env: { RELEASE: '2' } } }, ...extra } } };
+/** `web` as blue and green, 2 replicas each; `green` adds keys to the green version (e.g. command, env). */
+export function blueGreenEnvironment(green: Record<string, unknown> = {}): object {
+  return { name: 'rollout-blue-green', services: { web: { ...base, replicas: 2, versions: { blue: {}, green: { env: { RELEASE: '2' }, ...green } } } } };
 }

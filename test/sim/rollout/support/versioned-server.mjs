@@ -1,6 +1,7 @@
 // A tiny versioned HTTP service for rollout tests: answers with its version,
 // fails an exact fraction of requests (FAIL_RATE, changeable at runtime with
 // POST /admin/fail?rate=R so a test can break a release mid-rollout).
+// READY_DELAY_MS delays listening, for a release slow to become healthy.
 import http from 'node:http';
 
 const version = process.env.AGENTUP_VERSION ?? 'none';
@@ -27,5 +28,6 @@ const server = http.createServer((req, res) => {
   else answer();
 });
 server.keepAliveTimeout = 5000;
-server.listen(Number(process.env.PORT), '127.0.0.1');
+// READY_DELAY_MS: a release that takes that long to start listening (a slow boot).
+setTimeout(() => server.listen(Number(process.env.PORT), '127.0.0.1'), Number(process.env.READY_DELAY_MS ?? '0'));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
