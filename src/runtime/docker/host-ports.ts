@@ -45,19 +45,8 @@ function loadTestcontainers(): Promise<void> {
       import('testcontainers/build/utils/labels.js'),
     ]);
   })();
-  loading.catch(() => undefined);
   return loading;
 }
-
-/*
- * Loading starts as soon as this module is imported, which happens only once a
- * run has chosen the Docker runtime (docker-runtime.ts is imported on demand):
- * in a fresh process the load takes 0.4-1 s (under tsx), and the forwarder
- * cannot be created before it, since its label carries testcontainers' session
- * id; this way the load overlaps engine detection, the watchdog, port
- * allocation and the network instead of following them.
- */
-void loadTestcontainers();
 
 const holder = (): { instance?: Promise<ForwarderLike> } => (tc.forwarder?.PortForwarderInstance ?? {}) as unknown as { instance?: Promise<ForwarderLike> };
 /** Runs of this process using the forwarder, and every port they exposed. */
