@@ -1,6 +1,7 @@
 import { toxicKinds } from '../proxy/toxics/index.ts';
 import type { SchemaNode } from '../config/schema-nodes.ts';
 import { ROLLOUT_SCHEMA } from './rollout-step.ts';
+import { MAX_RATE } from '../sim/load/options.ts';
 
 /**
  * The incident file format in the environment loader's schema language, so
@@ -53,8 +54,8 @@ const stage: SchemaNode = {
   required: ['for'],
   example: { rate: 20, for: '30s' },
   fields: {
-    rate: { kind: 'number', min: 0, max: 50_000, example: 20 },
-    ramp_to: { kind: 'number', min: 0, max: 50_000, example: 60 },
+    rate: { kind: 'number', min: 0, max: MAX_RATE, example: 20 },
+    ramp_to: { kind: 'number', min: 0, max: MAX_RATE, example: 60 },
     for: positive('How long the stage lasts.', '30s'),
   },
 };
@@ -79,7 +80,7 @@ const load: SchemaNode = {
     path: { kind: 'string', pattern: /^\//, patternMessage: 'must be a URL path starting with /', example: '/triage' },
     method: { kind: 'enum', values: ['GET', 'POST', 'PUT'], example: 'POST' },
     body: { kind: 'union', options: [{ kind: 'enum', values: ['tickets', 'none'] }, jsonBody], example: 'tickets', hint: 'write body: tickets (a fresh support ticket per request), body: none, or a JSON mapping' },
-    rate: { kind: 'number', min: 0, max: 50_000, example: 20, description: 'Requests per second, with duration.' },
+    rate: { kind: 'number', min: 0, max: MAX_RATE, example: 20, description: 'Requests per second, with duration.' },
     duration: positive('How long, with rate.', '60s'),
     stages: { kind: 'list', items: stage, minItems: 1, label: 'a list of stages', example: [{ rate: 10, for: '10s' }, { ramp_to: 40, for: '20s' }] },
     repeat: { kind: 'number', min: 0, max: 1, example: 0.9, description: 'With body: tickets, the fraction of requests that resend one of 20 popular tickets (a cache can answer those); default 0.' },
