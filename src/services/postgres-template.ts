@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { AgentupError } from '../errors.ts';
 import { findPostgresBinaries } from './binaries.ts';
 import { ramTempBase } from '../util/tempdir.ts';
+import { SingleFlight } from '../util/single-flight.ts';
 import type { RunAs } from './postgres-user.ts';
 
 const run = promisify(execFile);
@@ -38,7 +39,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** Builds in flight in this process, so concurrent starts share one initdb. */
-const building = new Map<string, Promise<PostgresTemplate>>();
+const building = new SingleFlight<PostgresTemplate>();
 
 /** The cached template for the installed Postgres, built on first use. */
 export async function ensurePostgresTemplate(runAs: RunAs | null, cacheDir = defaultCacheDir()): Promise<PostgresTemplate> {
@@ -46,12 +47,7 @@ export async function ensurePostgresTemplate(runAs: RunAs | null, cacheDir = def
   const versionDir = path.join(cacheDir, `postgres-${version}`);
   const dir = path.join(versionDir, 'template');
   if (await exists(path.join(dir, 'PG_VERSION'))) return { dir, version, initdbMs: null };
-  let build = building.get(dir);
-  if (!build) {
-    build = buildTemplate(initdb, version, versionDir, dir, runAs).finally(() => building.delete(dir));
-    building.set(dir, build);
-  }
-  return build;
+  return building.run(dir, () => buildTemplate(initdb, version, versionDir, dir, runAs));
 }
 
 async function buildTemplate(initdb: string, version: string, versionDir: string, dir: string, runAs: RunAs | null): Promise<PostgresTemplate> {

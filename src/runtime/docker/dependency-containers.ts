@@ -7,8 +7,8 @@ import type Docker from 'dockerode';
 import type { Plan, PlannedPostgres, PlannedRedis } from '../../plan/types.ts';
 import { containerTail, pollUntil, startContainer, tcpExchange } from './containers.ts';
 import { applyContainerSetup, pgLogin, superuserPasswordAfter } from './postgres-container-setup.ts';
-import { bakeSetupImage, imageExists, setupImageTag, type SetupContent } from './postgres-setup-image.ts';
-import { PROXY_ALIAS } from './docker-names.ts';
+import { bakeSetupImage, setupImageTag, type SetupContent } from './postgres-setup-image.ts';
+import { imageExists, PROXY_ALIAS } from './docker-names.ts';
 import { TEMPLATE_SUPERUSER } from './postgres-image.ts';
 import type { StartupPhases } from './startup-phases.ts';
 

@@ -1,4 +1,5 @@
 /** Names, labels and image defaults shared by everything the Docker runtime creates. */
+import type Docker from 'dockerode';
 import { RUN_LABEL } from './container-reaper.ts';
 
 export const COMPONENT_LABEL = 'agentup.component';
@@ -27,6 +28,14 @@ export function defaultImages(env: NodeJS.ProcessEnv): DockerImages {
     faultProxy: env.AGENTUP_TOXIPROXY_IMAGE || 'ghcr.io/shopify/toxiproxy:2.12.0',
     node: env.AGENTUP_NODE_IMAGE || null,
   };
+}
+
+/** Whether `tag` is in the engine's local store; any error other than 404 is thrown. */
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  return docker.getImage(tag).inspect().then(() => true, (err: { statusCode?: number }) => {
+    if (err.statusCode === 404) return false;
+    throw err;
+  });
 }
 
 /** A port published on loopback only, at the same number on the host. */

@@ -13,7 +13,8 @@ import type Docker from 'dockerode';
 import { AgentupError } from '../../errors.ts';
 import { containerTail, pollUntil } from './containers.ts';
 import { RUN_LABEL } from './container-reaper.ts';
-import { COMPONENT_LABEL } from './docker-names.ts';
+import { SingleFlight } from '../../util/single-flight.ts';
+import { COMPONENT_LABEL, imageExists } from './docker-names.ts';
 
 export const PG_TEMPLATE_REPOSITORY = 'agentup-postgres-template';
 /** On every template image: the base image's id. `docker images --filter label=agentup.postgres-template` lists them. */
@@ -40,7 +41,7 @@ export interface PostgresTemplateImage {
   buildMs: number | null;
 }
 
-const building = new Map<string, Promise<PostgresTemplateImage>>();
+const building = new SingleFlight<PostgresTemplateImage>();
 
 async function baseId(docker: Docker, image: string): Promise<string> {
   try {
@@ -65,17 +66,8 @@ export function templateTag(baseImageId: string): string {
 export async function ensurePostgresTemplateImage(docker: Docker, baseImage: string, runId: string): Promise<PostgresTemplateImage> {
   const id = await baseId(docker, baseImage);
   const tag = templateTag(id);
-  const found = await docker.getImage(tag).inspect().then(() => true, (err: { statusCode?: number }) => {
-    if (err.statusCode === 404) return false;
-    throw err;
-  });
-  if (found) return { tag, buildMs: null };
-  let pending = building.get(tag);
-  if (!pending) {
-    pending = buildTemplate(docker, baseImage, id, tag, runId).finally(() => building.delete(tag));
-    building.set(tag, pending);
-  }
-  return pending;
+  if (await imageExists(docker, tag)) return { tag, buildMs: null };
+  return building.run(tag, () => buildTemplate(docker, baseImage, id, tag, runId));
 }
 
 async function buildTemplate(docker: Docker, baseImage: string, id: string, tag: string, runId: string): Promise<PostgresTemplateImage> {

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { getFreePort } from '../../util/ports.ts';
+import { SingleFlight } from '../../util/single-flight.ts';
 import { containerTail, pollUntil } from './containers.ts';
 import { RUN_LABEL } from './container-reaper.ts';
 import { COMPONENT_LABEL } from './docker-names.ts';
@@ -45,14 +46,7 @@ export async function setupImageTag(templateTag: string, s: SetupContent): Promi
   return `${PG_TEMPLATE_REPOSITORY}:setup-${hash.digest('hex').slice(0, 16)}`;
 }
 
-export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
-  return docker.getImage(tag).inspect().then(() => true, (err: { statusCode?: number }) => {
-    if (err.statusCode === 404) return false;
-    throw err;
-  });
-}
-
-const baking = new Map<string, Promise<void>>();
+const baking = new SingleFlight<void>();
 
 /**
  * Builds `tag` from `templateTag` with the setup applied: a container of its
@@ -60,12 +54,7 @@ const baking = new Map<string, Promise<void>>();
  * a port published on loopback, a clean stop, commit. Once per process per tag.
  */
 export function bakeSetupImage(docker: Docker, templateTag: string, tag: string, s: SetupContent, runId: string): Promise<void> {
-  let pending = baking.get(tag);
-  if (!pending) {
-    pending = bake(docker, templateTag, tag, s, runId).finally(() => baking.delete(tag));
-    baking.set(tag, pending);
-  }
-  return pending;
+  return baking.run(tag, () => bake(docker, templateTag, tag, s, runId));
 }
 
 async function bake(docker: Docker, templateTag: string, tag: string, s: SetupContent, runId: string): Promise<void> {

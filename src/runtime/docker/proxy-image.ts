@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { AgentupError, BugError } from '../../errors.ts';
+import { SingleFlight } from '../../util/single-flight.ts';
+import { imageExists } from './docker-names.ts';
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fault-proxy-entry.ts');
 export const PROXY_IMAGE_REPOSITORY = 'agentup-proxy';
@@ -27,7 +29,7 @@ ENTRYPOINT ["node", "/agentup/fault-proxy.mjs"]
 `;
 
 let bundled: Promise<string> | undefined;
-const building = new Map<string, Promise<string>>();
+const building = new SingleFlight<string>();
 
 /** The proxy server and everything it imports, as one ES module. Done once per process. */
 function bundleProxy(): Promise<string> {
@@ -70,16 +72,6 @@ function dockerUnreachable(err: unknown): AgentupError {
     hint: 'start Docker (or set DOCKER_HOST to where it listens), or use --runtime process',
     cause: err,
   });
-}
-
-async function imageExists(docker: Docker, tag: string): Promise<boolean> {
-  try {
-    await docker.getImage(tag).inspect();
-    return true;
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return false;
-    throw dockerUnreachable(err);
-  }
 }
 
 async function buildImage(docker: Docker, tag: string, bundle: string, nodeImage: string, onProgress?: (line: string) => void): Promise<void> {
@@ -127,14 +119,11 @@ export async function ensureAgentupProxyImage(options: { nodeImage: string; onPr
   const [bundle, baseId] = await Promise.all([bundleProxy(), baseImageId(docker, options.nodeImage)]);
   const hash = createHash('sha256').update(`${options.nodeImage}\0${baseId}\0${DOCKERFILE}\0${bundle}`).digest('hex').slice(0, 16);
   const tag = `${PROXY_IMAGE_REPOSITORY}:${hash}`;
-  if (await imageExists(docker, tag)) return tag;
+  if (await imageExists(docker, tag).catch((err: unknown) => { throw dockerUnreachable(err); })) return tag;
   // Two starts in one process share a build instead of racing for the tag.
-  let pending = building.get(tag);
-  if (!pending) {
+  return building.run(tag, async () => {
     options.onProgress?.(`building ${tag} FROM ${options.nodeImage}`);
-    pending = buildImage(docker, tag, bundle, options.nodeImage, options.onProgress).then(() => tag);
-    building.set(tag, pending);
-    void pending.finally(() => building.delete(tag)).catch(() => {});
-  }
-  return pending;
+    await buildImage(docker, tag, bundle, options.nodeImage, options.onProgress);
+    return tag;
+  });
 }
