@@ -9,6 +9,7 @@ import { resolveReference, type AddressBook } from '../../plan/addresses.ts';
 import type { Address, Plan, PlannedReplica, PlannedProxy } from '../../plan/types.ts';
 import type { ServiceConfig } from '../../config/types.ts';
 import { HOST_ALIAS, PROXY_ALIAS } from './docker-names.ts';
+import { podPorts } from './dependency-containers.ts';
 
 function viaProxy<T extends { proxy: PlannedProxy }>(c: T): T {
   return { ...c, proxy: { ...c.proxy, listen: { host: PROXY_ALIAS, port: c.proxy.listen.port } } };
@@ -33,12 +34,12 @@ export function containerEnv(config: ServiceConfig, replica: PlannedReplica, boo
   return env;
 }
 
-/** Where the proxy container sends a proxy's bytes: containers by alias, host parts through the forwarder. */
+/** Where the proxy container sends a proxy's bytes: all in its own pod (Redis, Postgres, the forwarder's tunnels to host ports). */
 export function proxyUpstream(plan: Plan, proxy: PlannedProxy): Address {
   const owner = plan.components.find((c) => 'proxy' in c && c.proxy.name === proxy.name);
-  if (owner?.kind === 'redis') return { host: 'redis', port: 6379 };
-  if (owner?.kind === 'postgres') return { host: 'postgres', port: 5432 };
-  return { host: HOST_ALIAS, port: proxy.upstream.port };
+  if (owner?.kind === 'redis') return { host: '127.0.0.1', port: podPorts(plan).redis };
+  if (owner?.kind === 'postgres') return { host: '127.0.0.1', port: podPorts(plan).postgres };
+  return { host: '127.0.0.1', port: proxy.upstream.port };
 }
 
 /** Host ports containers must reach: mock APIs, user-run upstreams, the load balancer. */

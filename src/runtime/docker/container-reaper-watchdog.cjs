@@ -57,7 +57,7 @@ async function removeNetwork(docker, id) {
   try {
     return await remove(docker, `/networks/${id}`);
   } catch (err) {
-    // Still attached: a container without our label (testcontainers' port forwarder) joined it.
+    // Still attached: a container without our label joined it.
     const info = await list(docker, `/networks/${id}`);
     for (const container of Object.keys(info.Containers || {})) {
       await call(docker, 'POST', `/networks/${id}/disconnect`, { Container: container, Force: true });
@@ -122,15 +122,14 @@ async function reap(labels) {
 }
 
 function watch(runId) {
-  // More labels to sweep come as `label key=value` lines (testcontainers' session label, for its port forwarder).
-  const labels = new Set([`agentup.run=${runId}`]);
+  const labels = [`agentup.run=${runId}`];
   let closing = false;
   let reaping = false;
   let pending = '';
   const onGone = () => {
     if (closing || reaping) return;
     reaping = true;
-    void reap([...labels]);
+    void reap(labels);
   };
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk) => {
@@ -143,7 +142,6 @@ function watch(runId) {
         closing = true;
         process.exit(0);
       }
-      if (line.startsWith('label ')) labels.add(line.slice('label '.length));
       nl = pending.indexOf('\n');
     }
   });

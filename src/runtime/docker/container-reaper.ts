@@ -25,12 +25,6 @@ export interface RemovedResources {
 export interface ContainerReaper {
   /** The watchdog's pid. */
   readonly pid: number;
-  /**
-   * Also remove, if agentup dies, everything with this `key=value` label: for
-   * what agentup cannot label itself, such as testcontainers' port forwarder
-   * (`org.testcontainers.session-id=<getReaper(client).sessionId>`) when Ryuk is off.
-   */
-  alsoRemoveLabelled(label: string): void;
   /** Normal shutdown, after removeRunResources: the watchdog exits without touching anything. */
   stop(): Promise<void>;
 }
@@ -93,10 +87,6 @@ export async function startContainerReaper(runId: string): Promise<ContainerReap
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid!,
-    alsoRemoveLabelled(label) {
-      if (!/^[^=\s]+=\S+$/.test(label)) throw new BugError(`container reaper label must be key=value without spaces, got ${JSON.stringify(label)}`);
-      if (!stopping) child.stdin!.write(`label ${label}\n`);
-    },
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.stdin!.end('close\n');

@@ -19,10 +19,11 @@ import { removeRunResources, startContainerReaper, type ContainerReaper } from '
 import { containerAddressBook, containerEnv, hostPortsToExpose, proxyUpstream } from './container-env.ts';
 import { ContainerSupervisor } from './container-supervisor.ts';
 import { createContainer } from './containers.ts';
-import { startFaultProxyContainer, startPostgresContainer, startRedisContainer, type RunContext } from './dependency-containers.ts';
+import { podPorts, startFaultProxyContainer, startPostgresContainer, startRedisContainer, type RunContext } from './dependency-containers.ts';
 import { defaultImages, labels, type DockerImages } from './docker-names.ts';
 import { dockerEndpoints } from './docker-endpoints.ts';
-import { exposeHostPorts, type ExposedHostPorts } from './host-ports.ts';
+import { sshdImage, startPortForwarder, type HostPortForwarder } from './host-ports.ts';
+import { getFreePort } from '../../util/ports.ts';
 import { ensureAgentupProxyImage } from './proxy-image.ts';
 import { ensureServiceImage } from './service-image.ts';
 import { ensurePostgresTemplateImage } from './postgres-image.ts';
@@ -36,6 +37,8 @@ interface StartDeps {
   network: Promise<unknown>;
   postgresImage: Promise<string>;
   hostPorts: Promise<unknown>;
+  /** The proxy container, started: the pod Redis and Postgres join. */
+  pod: Promise<string>;
   proxyReady: Promise<void>;
   prepared: Map<string, Promise<void>>;
   serviceImages: Map<string, Promise<string>>;
@@ -75,7 +78,7 @@ class DockerTopologyRun implements RunningTopology {
   #supervisors = new Map<string, ContainerSupervisor>();
   #serviceOf = new Map<string, { service: string; version?: string }>();
   #loadBalancer: LoadBalancer | null = null;
-  #hostPorts: ExposedHostPorts | null = null;
+  #hostPorts: HostPortForwarder | null = null;
   #stats: ContainerStats;
   #proxyEngine = 'toxiproxy';
   #stopping: Promise<void> | null = null;
@@ -129,15 +132,24 @@ class DockerTopologyRun implements RunningTopology {
       ? phases.time('postgres_template', () => ensurePostgresTemplateImage(this.docker, this.#images.postgres, this.runId)).then((t) => t.tag)
       : Promise.resolve('');
 
+    // The proxy container first: it owns the pod Redis and Postgres join. It
+    // dials per connection, so only the services wait for its API.
     const needsHost = hostPortsToExpose(this.plan);
-    const hostPorts = needsHost.length > 0
-      ? phases.time('port_forwarder', () => exposeHostPorts(this.docker, this.#ctx.network, needsHost, (label) => this.#reaper?.alsoRemoveLabelled(label), network, (name, work) => phases.time(name, work))).then((h) => (this.#hostPorts = h))
-      : Promise.resolve(null);
-
-    // The proxy dials per connection, so nothing waits for it but the services.
+    const sshPort = needsHost.length > 0 ? await getFreePort() : null;
+    const proxyStarted = Promise.all([proxyImage, network]).then(([image]) => phases.time('fault_proxy_container', () => startFaultProxyContainer(this.#ctx, this.plan, image, sshPort)));
+    const pod = proxyStarted.then((p) => p.container.id);
+    const hostPorts = sshPort !== null
+      ? pod.then((id) => phases.time('port_forwarder', () => startPortForwarder({
+        docker: this.docker, runId: this.runId, network: this.#ctx.network, pod: id, sshPort, image: sshdImage(processEnv), ports: needsHost,
+        onLost: (reason) => this.#error(reason), time: (name, work) => phases.time(name, work),
+      }))).then((h) => {
+        this.#hostPorts = h;
+        if (this.#stopping) h.close();
+      })
+      : Promise.resolve();
     const proxyReady = this.#timed('fault_proxy', 'fault_proxy', async () => {
-      const [image] = await Promise.all([proxyImage, network]);
-      await phases.time('fault_proxy_container', () => startFaultProxyContainer(this.#ctx, this.plan, image));
+      const { ready } = await proxyStarted;
+      await phases.time('fault_proxy_api', () => ready);
       await phases.time('fault_proxy_populate', () => this.#populateProxy());
       return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
     });
@@ -149,8 +161,8 @@ class DockerTopologyRun implements RunningTopology {
       const image = Promise.all([serviceImages.get(c.id)!, network]).then(([tag]) => tag);
       prepared.set(c.id, this.#prepareService(c, image));
     }
-    const deps: StartDeps = { network, postgresImage, hostPorts, proxyReady, prepared, serviceImages };
-    for (const p of [...serviceImages.values(), ...prepared.values(), proxyImage, postgresImage, hostPorts, proxyReady]) p.catch(() => undefined);
+    const deps: StartDeps = { network, postgresImage, hostPorts, pod, proxyReady, prepared, serviceImages };
+    for (const p of [...serviceImages.values(), ...prepared.values(), proxyImage, postgresImage, hostPorts, pod, proxyReady]) p.catch(() => undefined);
 
     const started = new Map<string, Promise<void>>();
     const byId = new Map(this.plan.components.map((c) => [c.id, c]));
@@ -211,14 +223,14 @@ class DockerTopologyRun implements RunningTopology {
     switch (c.kind) {
       case 'redis':
         return this.#timed(c.id, 'redis', async () => {
-          await deps.network;
-          await phases.time('redis', () => startRedisContainer(this.#ctx, c, this.#images.redis));
+          const pod = await deps.pod;
+          await phases.time('redis', () => startRedisContainer(this.#ctx, c, this.#images.redis, pod, podPorts(this.plan).redis));
           return `redis://127.0.0.1:${c.address.port} (container ${this.#images.redis})`;
         });
       case 'postgres':
         return this.#timed(c.id, 'postgres', async () => {
-          const [image] = await Promise.all([deps.postgresImage, deps.network]);
-          const { baking } = await startPostgresContainer(this.#ctx, c, image, phases);
+          const [image, pod] = await Promise.all([deps.postgresImage, deps.pod]);
+          const { baking } = await startPostgresContainer(this.#ctx, c, image, { id: pod, port: podPorts(this.plan).postgres }, phases);
           if (baking) this.#baking.push(baking.catch((err: Error) => this.#debug(`postgres setup image not baked: ${err.message}`)));
           return `127.0.0.1:${c.address.port} (container ${this.#images.postgres}, initdb cached in ${image})`;
         });
@@ -351,6 +363,11 @@ class DockerTopologyRun implements RunningTopology {
     this.events.emit('log', { ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'debug', msg, raw: msg });
   }
 
+  #error(msg: string): void {
+    if (this.#stopping) return;
+    this.events.emit('log', { ts: Date.now(), replica: 'agentup', stream: 'stderr', level: 'error', msg, raw: msg });
+  }
+
   #controlFailed(id: string, what: string, err: unknown): void {
     this.events.emit('log', { ts: Date.now(), replica: id, stream: 'stderr', level: 'error', msg: `agentup: docker ${what} failed: ${(err as Error).message}`, raw: `agentup: docker ${what} failed: ${(err as Error).message}` });
   }
@@ -366,7 +383,7 @@ class DockerTopologyRun implements RunningTopology {
     this.#stats.stop();
     await steps.stopFront(this.#loadBalancer, this.#supervisors.values());
     await Promise.all([...this.#apis.values()].map((a) => attempt(() => a.close())));
-    await attempt(this.#hostPorts?.detach);
+    this.#hostPorts?.close();
     await Promise.all(this.#baking);
     // Containers (forced), then the network, then the image tags this run built.
     await attempt(() => removeRunResources(this.runId));

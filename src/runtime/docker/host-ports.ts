@@ -1,169 +1,115 @@
 /**
- * Host ports reachable from the run's containers, through testcontainers'
- * port forwarder (an sshd container with reverse tunnels to this process),
- * so mock APIs and the load balancer keep listening on 127.0.0.1 only. The
- * forwarder is on the run's network under the alias host.testcontainers.internal.
+ * Host ports reachable from the run's containers, so mock APIs and the load
+ * balancer keep listening on 127.0.0.1 only: testcontainers' port forwarder
+ * (its sshd image, `SSHD_CONTAINER_IMAGE`, default testcontainers/sshd:1.3.0)
+ * with a reverse tunnel (ssh `-R`, what testcontainers' exposeHostPorts
+ * opens) per port to this process.
  *
- * We create the forwarder container ourselves, the way testcontainers would
- * (its image, name and labels), so that testcontainers finds and reuses it:
- * that way it joins the run's network before it starts (joining later moves
- * its default route and cuts the ssh connection, costing a reconnect), its
- * ssh port is published on 127.0.0.1 only, and readiness is an ssh banner
- * polled every 25 ms instead of testcontainers' exec-based port check.
+ * One forwarder per run, inside the dependency pod (dependency-containers.ts):
+ * a tunnel's port is bound in the pod's network namespace, where the fault
+ * proxy dials it on 127.0.0.1, and services reach it through the pod's alias
+ * host.testcontainers.internal. testcontainers' own forwarder is one sshd
+ * container per process with a namespace of its own on the default bridge,
+ * joined to each run's network; here that cost Docker ~0.25 s of CPU per run
+ * on 2 cores, and loading testcontainers to reach it another 0.4-0.8 s in a
+ * fresh process. The ssh port is published on 127.0.0.1 only (by the pod's
+ * owner), and the root password is random per run instead of testcontainers'
+ * fixed `root`.
  */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import type Docker from 'dockerode';
-import { containerTail, pollUntil, tcpExchange } from './containers.ts';
-import { HOST_ALIAS } from './docker-names.ts';
+import { Client } from 'ssh2';
+import { AgentupError } from '../../errors.ts';
+import { containerTail, pollUntil, startContainer, tcpExchange } from './containers.ts';
 
-export interface ExposedHostPorts {
-  /** Leaves the run's network (before the network is removed). */
-  detach(): Promise<void>;
-}
-
-interface ForwarderLike {
-  getContainerId(): string;
-  sshConnection?: { client?: { end(): void } };
-}
-
-/**
- * testcontainers (and ssh2 under it) loaded on first use: a process-runtime
- * run never pays its start-up time and memory (~10 MB).
- */
-const tc = {
-  main: null as unknown as typeof import('testcontainers'),
-  forwarder: null as unknown as typeof import('testcontainers/build/port-forwarder/port-forwarder.js'),
-  reaper: null as unknown as typeof import('testcontainers/build/reaper/reaper.js'),
-  labels: null as unknown as typeof import('testcontainers/build/utils/labels.js'),
-};
-let loading: Promise<void> | null = null;
-function loadTestcontainers(): Promise<void> {
-  loading ??= (async () => {
-    [tc.main, tc.forwarder, tc.reaper, tc.labels] = await Promise.all([
-      import('testcontainers'),
-      import('testcontainers/build/port-forwarder/port-forwarder.js'),
-      import('testcontainers/build/reaper/reaper.js'),
-      import('testcontainers/build/utils/labels.js'),
-    ]);
-  })();
-  return loading;
-}
-
-const holder = (): { instance?: Promise<ForwarderLike> } => (tc.forwarder?.PortForwarderInstance ?? {}) as unknown as { instance?: Promise<ForwarderLike> };
-/** Runs of this process using the forwarder, and every port they exposed. */
-let users = 0;
-const exposed = new Set<number>();
-/** The forwarder container this process created, once asked for. */
-let created: Promise<string> | null = null;
-
-/** testcontainers labels the forwarder with its session; without Ryuk only our watchdog can sweep that label after a crash. */
-export const SESSION_LABEL = 'org.testcontainers.session-id';
+export const DEFAULT_SSHD_IMAGE = 'testcontainers/sshd:1.3.0';
 const READY_TIMEOUT_MS = 30_000;
-/** Times a step as a start-up phase (StartupPhases.time). */
-type Timer = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
-async function sessionId(): Promise<string> {
-  return (await tc.reaper.getReaper(await tc.main.getContainerRuntimeClient())).sessionId;
+export interface HostPortForwarder {
+  /** Closes the tunnels (before the run's containers are removed). */
+  close(): void;
 }
 
-/** Drops testcontainers' connection (not the container); the next getInstance() reconnects to the same container. */
-async function forgetConnection(): Promise<ForwarderLike | undefined> {
-  const instance = await holder().instance?.catch(() => undefined);
-  holder().instance = undefined;
-  instance?.sshConnection?.client?.end();
-  return instance;
+export interface ForwarderSpec {
+  docker: Docker;
+  runId: string;
+  network: string;
+  /** The started container whose network namespace the forwarder joins. */
+  pod: string;
+  /** Host port (127.0.0.1) the pod's owner publishes the forwarder's port 22 on. */
+  sshPort: number;
+  image: string;
+  ports: number[];
+  /** The ssh connection went away while the run was up: the tunnels are gone. */
+  onLost: (reason: string) => void;
+  time?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
 }
 
-/**
- * testcontainers keeps one forwarder per process for good (Ryuk removes it
- * when available). With Ryuk disabled nothing would, so the last run removes it.
- */
-async function removeForwarder(docker: Docker): Promise<void> {
-  const instance = await forgetConnection();
-  const id = instance?.getContainerId() ?? (await created?.catch(() => undefined));
-  created = null;
-  exposed.clear();
-  if (id) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+export function sshdImage(env: NodeJS.ProcessEnv): string {
+  return env.SSHD_CONTAINER_IMAGE || DEFAULT_SSHD_IMAGE;
 }
 
-/** The forwarder as testcontainers creates it, but on `network` and published on loopback. */
-async function createForwarder(docker: Docker, network: string, networkReady: Promise<unknown>, session: string): Promise<string> {
-  const container = await docker.createContainer({
-    name: `testcontainers-port-forwarder-${session}`,
-    Image: tc.forwarder.SSHD_IMAGE,
-    Env: ['PASSWORD=root'],
-    Labels: { ...tc.labels.createLabels(), [tc.labels.LABEL_TESTCONTAINERS_SSHD]: 'true', [SESSION_LABEL]: session },
-    ExposedPorts: { '22/tcp': {} },
-    // On the default bridge, as testcontainers has it, so the published port outlives any run's network.
-    HostConfig: { PortBindings: { '22/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } },
+export async function startPortForwarder(spec: ForwarderSpec): Promise<HostPortForwarder> {
+  const time = spec.time ?? ((_, work) => work());
+  const password = randomBytes(18).toString('base64url');
+  const container = await time('forwarder_container', () => startContainer(spec.docker, {
+    runId: spec.runId, component: 'port-forwarder', name: `agentup-${spec.runId}-port-forwarder`, image: spec.image,
+    network: spec.network, podOf: spec.pod, aliases: [], env: { PASSWORD: password },
+  }));
+  // The banner, not a bare connect: Docker's port proxy accepts before sshd listens.
+  await time('forwarder_sshd', () => pollUntil(`the port forwarder's sshd on 127.0.0.1:${spec.sshPort}`, () => tcpExchange(spec.sshPort, '', /^SSH-/), READY_TIMEOUT_MS, 25, () => containerTail(container)));
+  const client = await time('forwarder_connect', () => connect(spec.sshPort, password));
+  const sockets = new Set<net.Socket>();
+  let closing = false;
+  // After 'ready' an error is followed by 'close', which reports it.
+  client.on('error', () => undefined);
+  client.on('tcp connection', (info, accept, reject) => {
+    // Only the ports this run exposed, and only on loopback.
+    if (!spec.ports.includes(info.destPort)) return reject();
+    const stream = accept();
+    const socket = net.connect(info.destPort, '127.0.0.1');
+    sockets.add(socket);
+    socket.on('connect', () => {
+      stream.pipe(socket);
+      socket.pipe(stream);
+    });
+    socket.on('error', () => stream.destroy());
+    socket.on('close', () => (sockets.delete(socket), stream.destroy()));
+    stream.on('error', () => socket.destroy());
+    stream.on('close', () => socket.destroy());
+  });
+  client.on('close', () => {
+    if (!closing) spec.onLost('the port forwarder\'s ssh connection closed: containers no longer reach the mock APIs and the load balancer');
   });
   try {
-    // Joined before it starts: before there is any ssh connection to cut.
-    await networkReady;
-    await docker.getNetwork(network).connect({ Container: container.id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
-    await container.start();
-    const info = await container.inspect();
-    const port = Number(info.NetworkSettings.Ports['22/tcp']?.[0]?.HostPort);
-    // The banner, not a bare connect: Docker's port proxy accepts before sshd listens.
-    await pollUntil(`the port forwarder's sshd on 127.0.0.1:${port}`, () => tcpExchange(port, '', /^SSH-/), READY_TIMEOUT_MS, 25, () => containerTail(container));
-    return container.id;
+    await time('forwarder_expose', () => Promise.all(spec.ports.map((port) => forwardIn(client, port))));
   } catch (err) {
-    await container.remove({ force: true }).catch(() => undefined);
+    closing = true;
+    client.end();
     throw err;
-  }
-}
-
-/**
- * `onForwarder` gets the forwarder's `key=value` session label before it is
- * created, for the run's watchdog (container-reaper.ts alsoRemoveLabelled),
- * when Ryuk is off. (With Ryuk on, the session may be another process's:
- * testcontainers reuses a running Ryuk and its session id; Ryuk removes the
- * forwarder itself.) `networkReady` resolves once `network` exists.
- */
-export async function exposeHostPorts(docker: Docker, network: string, ports: number[], onForwarder?: (label: string) => void, networkReady: Promise<unknown> = Promise.resolve(), time: Timer = (_, work) => work()): Promise<ExposedHostPorts> {
-  // testcontainers unrefs its ssh connection; without another handle the process could exit mid-handshake.
-  const keepAlive = setInterval(() => undefined, 1000);
-  let id: string;
-  users += 1;
-  try {
-    const session = await time('forwarder_load', async () => (await loadTestcontainers(), sessionId()));
-    // Before the forwarder exists, so there is no moment a crash would leave it behind.
-    if (process.env.TESTCONTAINERS_RYUK_DISABLED === 'true') onForwarder?.(`${SESSION_LABEL}=${session}`);
-    let mine = false;
-    if (!created && !holder().instance) {
-      mine = true;
-      created = time('forwarder_container', () => createForwarder(docker, network, networkReady, session));
-    }
-    const ours = await created?.catch(() => undefined);
-    if (mine && !ours) await created; // our own creation failed: say why
-    for (const p of ports) exposed.add(p);
-    if (mine) {
-      id = ours!;
-    } else {
-      await networkReady;
-      id = (await tc.forwarder.PortForwarderInstance.getInstance()).getContainerId();
-      // Joining a network can move the container's default route, which cuts the
-      // ssh connection already open through the published port: join first, then
-      // connect again and (re-)expose every port of every run.
-      await docker.getNetwork(network).connect({ Container: id, EndpointConfig: { Aliases: [HOST_ALIAS] } });
-      await forgetConnection();
-    }
-    // testcontainers finds the forwarder by its session labels and connects to it.
-    await time('forwarder_expose', () => tc.main.TestContainers.exposeHostPorts(...exposed));
-  } catch (err) {
-    for (const p of ports) exposed.delete(p);
-    if (--users === 0) await removeForwarder(docker);
-    throw err;
-  } finally {
-    clearInterval(keepAlive);
   }
   return {
-    detach: async () => {
-      for (const p of ports) exposed.delete(p);
-      if (--users === 0) return removeForwarder(docker);
-      await docker.getNetwork(network).disconnect({ Container: id, Force: true }).catch(() => undefined);
-      // Leaving a network can cut the connection too.
-      await forgetConnection();
-      if (exposed.size > 0) await tc.main.TestContainers.exposeHostPorts(...exposed);
+    close: () => {
+      closing = true;
+      client.end();
+      for (const s of sockets) s.destroy();
     },
   };
+}
+
+function connect(port: number, password: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client.once('ready', () => resolve(client));
+    client.once('error', (err) => reject(new AgentupError(`could not open the port forwarder's ssh connection on 127.0.0.1:${port}: ${err.message}`, { hint: 'check that SSHD_CONTAINER_IMAGE is testcontainers/sshd or compatible (root login with $PASSWORD, TCP forwarding on)', cause: err })));
+    client.connect({ host: '127.0.0.1', port, username: 'root', password, readyTimeout: READY_TIMEOUT_MS });
+  });
+}
+
+function forwardIn(client: Client, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Every address of the pod: the proxy dials 127.0.0.1, services the pod's alias.
+    client.forwardIn('0.0.0.0', port, (err) => (err ? reject(new AgentupError(`the port forwarder could not listen on port ${port} in the dependency pod: ${err.message}`, { hint: 'another port of the run may be using it inside the pod' })) : resolve()));
+  });
 }

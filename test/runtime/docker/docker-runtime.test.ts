@@ -1,5 +1,7 @@
 import { engine, leftovers, runIdOf } from './support/local-images.ts';
 import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulation } from '../../../src/sim/simulation.ts';
 
@@ -78,14 +80,31 @@ describe.skipIf(!engine)('docker runtime: the default environment as containers'
     expect(new Set(ips)).toEqual(new Set(['127.0.0.1']));
   });
 
+  it('runs Redis, Postgres and the port forwarder in the proxy container\'s pod; a replica reaches the load balancer on the host through it', async () => {
+    const { default: Docker } = await import('dockerode');
+    const docker = new Docker(engine!.dockerOptions);
+    const containers = await docker.listContainers({ filters: { label: [`agentup.run=${runId}`] } });
+    const byComponent = new Map(containers.map((c) => [c.Labels['agentup.component'], c]));
+    const proxyId = byComponent.get('fault_proxy')!.Id;
+    for (const part of ['redis', 'postgres', 'port-forwarder']) {
+      expect((await docker.getContainer(byComponent.get(part)!.Id).inspect()).HostConfig.NetworkMode).toBe(`container:${proxyId}`);
+    }
+    // As a service would with ${load_balancer.url}: host.testcontainers.internal is the pod, whose tunnel ends on 127.0.0.1 here.
+    const lbPort = new URL(sim.endpoints().loadBalancer!).port;
+    const script = `fetch('http://host.testcontainers.internal:${lbPort}/healthz').then(async (r) => console.log(r.status, (await r.json()).replica), (e) => console.log('failed', e.cause?.code ?? e.message))`;
+    // Not execFileSync: the tunnel and the load balancer run on this process's event loop.
+    const { stdout } = await promisify(execFile)('docker', ['exec', byComponent.get('triage-1')!.Id, 'node', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(stdout.trim()).toMatch(/^200 triage-[123]$/);
+  });
+
   it('adds latency to Redis through the proxy container, measured from the host', async () => {
     const port = Number(new URL(sim.endpoints().dependencies.find((d) => d.name === 'redis')!.proxiedUrl).port);
-    const before = await redisPing(port);
+    expect(await redisPing(port)).toBeLessThan(250);
     const fault = await sim.dependency('redis').latency(300);
     try {
       const during = await redisPing(port);
-      // 300 ms toxic on the response; 250 ms leaves room for timer slack, a busy machine only adds.
-      expect(during - before).toBeGreaterThan(250);
+      // 300 ms toxic on the response; 5 ms below it for timer granularity (a busy machine only adds).
+      expect(during).toBeGreaterThanOrEqual(295);
     } finally {
       await fault.remove();
     }
@@ -147,6 +166,13 @@ describe.skipIf(!engine)('docker runtime: the default environment as containers'
     expect(sim.replicas().find((r) => r.id === 'triage-3')?.status).toBe('stopped');
     await sim.replica('triage-3').start();
     await expect.poll(() => sim.replicas().find((r) => r.id === 'triage-3')?.status, { timeout: 20_000, interval: 200 }).toBe('healthy');
+  });
+
+  // Last: the run cannot reach its mock APIs afterwards.
+  it('reports it when the port forwarder goes away mid-run', async () => {
+    await promisify(execFile)('sh', ['-c', `docker ps -q --filter label=agentup.run=${runId} --filter label=agentup.component=port-forwarder | xargs -r docker kill`]);
+    await expect.poll(() => sim.logs({ replica: 'agentup' }).map((l) => `${l.level} ${l.msg}`), { timeout: 10_000, interval: 100 })
+      .toContainEqual(expect.stringMatching(/^error the port forwarder's ssh connection closed: containers no longer reach the mock APIs/));
   });
 });
 

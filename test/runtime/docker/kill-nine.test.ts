@@ -8,34 +8,32 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 // agentup itself, as far as Docker can tell: the default environment started
-// with the Docker runtime (mock APIs reached through testcontainers' port
-// forwarder), then the run id and testcontainers' session reported as one
-// JSON line, then nothing until kill -9.
+// with the Docker runtime (mock APIs reached through the run's port
+// forwarder), then the run id reported as one JSON line, then nothing until kill -9.
 const CHILD = `
 await import(${JSON.stringify(path.join(ROOT, 'test/runtime/docker/support/local-images.ts'))});
 const { startSimulation } = await import(${JSON.stringify(path.join(ROOT, 'src/sim/simulation.ts'))});
-const { getContainerRuntimeClient } = await import('testcontainers');
-const { getReaper } = await import('testcontainers/build/reaper/reaper.js');
 const sim = await startSimulation('environments/support-agent.yaml', { runtime: 'docker', faultProxyPort: 0 });
 const runId = /agentup-([0-9a-f]+)$/.exec(sim.endpoints().workDir)[1];
-const session = (await getReaper(await getContainerRuntimeClient())).sessionId;
-console.log(JSON.stringify({ runId, session }));
+console.log(JSON.stringify({ runId }));
 setInterval(() => {}, 1000);
 `;
 
 const ids = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
 
-/** What `docker` itself lists for the run and the session, independent of the code under test. */
-function leftOver(runId: string, session: string): string[] {
+/** What `docker` itself lists for the run, independent of the code under test. */
+function leftOver(runId: string): string[] {
   const run = `label=agentup.run=${runId}`;
   return [
     ...ids('ps', '-aq', '--filter', run).map((id) => `container ${id}`),
     ...ids('network', 'ls', '-q', '--filter', run).map((id) => `network ${id}`),
-    ...ids('ps', '-aq', '--filter', `label=org.testcontainers.session-id=${session}`).map((id) => `forwarder ${id}`),
   ];
 }
 
-const children: Array<{ child: ChildProcess; reported?: { runId: string; session: string } }> = [];
+/** The run's containers by component label. */
+const components = (runId: string) => ids('ps', '-a', '--filter', `label=agentup.run=${runId}`, '--format', '{{.Label "agentup.component"}}').sort();
+
+const children: Array<{ child: ChildProcess; reported?: { runId: string } }> = [];
 
 describe.skipIf(!engine)('docker runtime: kill -9 of agentup', { timeout: 180_000 }, () => {
   afterEach(() => {
@@ -45,29 +43,27 @@ describe.skipIf(!engine)('docker runtime: kill -9 of agentup', { timeout: 180_00
       if (!reported) continue;
       const sh = (script: string) => execFileSync('sh', ['-c', script], { stdio: 'ignore' });
       sh(`docker ps -aq --filter label=agentup.run=${reported.runId} | xargs -r docker rm -f`);
-      sh(`docker ps -aq --filter label=org.testcontainers.session-id=${reported.session} | xargs -r docker rm -f`);
       sh(`docker network ls -q --filter label=agentup.run=${reported.runId} | xargs -r docker network rm`);
     }
   });
 
-  it("leaves no container or network of the run, and no port forwarder of its testcontainers session (Ryuk off)", async () => {
+  it('leaves no container or network of the run, port forwarder included (Ryuk off)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     const entry: (typeof children)[number] = { child };
     children.push(entry);
-    const reported = await new Promise<{ runId: string; session: string }>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { runId: string; session: string }));
+    const reported = await new Promise<{ runId: string }>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { runId: string }));
       child.once('exit', (code) => reject(new Error(`agentup stand-in exited with ${code} before reporting`)));
     });
     entry.reported = reported;
     expect(process.env.TESTCONTAINERS_RYUK_DISABLED).toBe('true');
-    const before = leftOver(reported.runId, reported.session);
-    // The run's containers (proxy, redis, postgres, 3 replicas), its network, and the forwarder.
-    expect(before.filter((x) => x.startsWith('container'))).toHaveLength(6);
+    const before = leftOver(reported.runId);
+    // The dependency pod (proxy, redis, postgres, port forwarder), 3 replicas, and the network.
+    expect(components(reported.runId)).toEqual(['fault_proxy', 'port-forwarder', 'postgres', 'redis', 'triage-1', 'triage-2', 'triage-3']);
     expect(before.filter((x) => x.startsWith('network'))).toHaveLength(1);
-    expect(before.filter((x) => x.startsWith('forwarder'))).toHaveLength(1);
     child.kill('SIGKILL');
     // The watchdog sweeps at once and up to 4 times more, 1 s apart; removing 7
     // running containers takes a few seconds here. 45 s leaves room for a busy 2-core machine.
-    await expect.poll(() => leftOver(reported.runId, reported.session), { timeout: 45_000, interval: 500 }).toEqual([]);
+    await expect.poll(() => leftOver(reported.runId), { timeout: 45_000, interval: 500 }).toEqual([]);
   });
 });
