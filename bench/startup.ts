@@ -21,10 +21,12 @@
  * environment's Postgres setup beside the run); the median is over the cached ones. Next to it: the phases of the run closest to the
  * median (start-end ms; they overlap where parts start in parallel), and the
  * floor, Docker alone on the same critical path, measured in the same rounds,
- * and `via_cli_ms`: `agentup up --runtime docker --json` in a fresh process
- * (Node, the TypeScript loader and testcontainers load on top).
+ * `by_hand`: the same topology started by a hand-written dockerode script
+ * (the plain start), and `via_cli_ms`: `agentup up --runtime docker --json`
+ * in a fresh process (Node and the TypeScript loader on top).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startPostgres } from '../src/services/postgres.ts';
@@ -35,6 +37,9 @@ import { detectDockerEngine } from '../src/runtime/docker/detect.ts';
 import { missingLocally, neededImages } from '../src/runtime/docker/needed-images.ts';
 import { loadEnvironmentFile } from '../src/config/load.ts';
 import { ensurePostgresTemplateImage } from '../src/runtime/docker/postgres-image.ts';
+import { ensureAgentupProxyImage } from '../src/runtime/docker/proxy-image.ts';
+import { ensureServiceImage } from '../src/runtime/docker/service-image.ts';
+import { defaultImages } from '../src/runtime/docker/docker-names.ts';
 import { PHASES_LOG_MESSAGE } from '../src/runtime/docker/startup-phases.ts';
 import { getFreePort } from '../src/util/ports.ts';
 import { makeTempDir, ramTempBase } from '../src/util/tempdir.ts';
@@ -199,8 +204,81 @@ async function dockerFloor(): Promise<{ postgres: number; node_x3: number }> {
   }
 }
 
+/**
+ * The plain start, by hand, same run: what a hand-written dockerode script
+ * takes to bring up this topology with nothing of agentup's in it, every
+ * container with a network namespace of its own (the usual way): a network;
+ * Redis, Postgres from the same initdb template (a script with the official
+ * image would also pay initdb) with the databases, user and schema applied
+ * over its port, and the same proxy image populated with the two proxies, in
+ * parallel; then (depends_on) the 3 replicas of the same service image, each
+ * published on 127.0.0.1 and polled on /healthz every 25 ms. Left out, in
+ * the script's favour: the mock APIs and the port forwarder that reaches them.
+ */
+async function dockerByHand(serviceTag: string, proxyImage: string, templateTag: string): Promise<number> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker();
+  const label = { 'agentup.bench': String(process.pid) };
+  const made: Array<{ remove(o: object): Promise<unknown> }> = [];
+  const name = `agentup-bench-${process.pid}-${Date.now()}`;
+  const run = async (image: string, alias: string, opts: { cmd?: string[]; env?: string[]; ports?: Array<[number, number]> } = {}) => {
+    const ports = opts.ports ?? [];
+    const c = await docker.createContainer({
+      Image: image, Labels: label, ...(opts.cmd ? { Cmd: opts.cmd } : {}), Env: opts.env ?? [],
+      ExposedPorts: Object.fromEntries(ports.map(([inside]) => [`${inside}/tcp`, {}])),
+      HostConfig: { NetworkMode: name, PortBindings: Object.fromEntries(ports.map(([inside, host]) => [`${inside}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(host) }]])) },
+      NetworkingConfig: { EndpointsConfig: { [name]: { Aliases: [alias] } } },
+    });
+    made.push(c);
+    await c.start();
+  };
+  const t0 = performance.now();
+  const network = await docker.createNetwork({ Name: name, Labels: label });
+  try {
+    const [redisPort, pgPort, apiPort, redisProxy, pgProxy] = await Promise.all([1, 2, 3, 4, 5].map(() => getFreePort()));
+    const redis = (async () => {
+      await run(process.env.AGENTUP_REDIS_IMAGE || 'redis:7', 'redis', { cmd: ['--save', ''], ports: [[6379, redisPort!]] });
+      await pollUntil(() => tcpAnswer(redisPort!, 'PING\r\n', '+PONG'), 60_000, 25);
+    })();
+    const postgres = (async () => {
+      await run(templateTag, 'postgres', { cmd: ['-c', 'max_connections=20', '-c', 'fsync=off'], ports: [[5432, pgPort!]] });
+      const connect = (database: string, user: string, password: string) => {
+        const client = new pg.Client({ host: '127.0.0.1', port: pgPort, user, password, database, connectionTimeoutMillis: 1000 });
+        client.on('error', () => undefined);
+        return client.connect().then(() => client, (err: Error) => (client.end().catch(() => undefined), Promise.reject(err)));
+      };
+      let admin: pg.Client | null = null;
+      await pollUntil(async () => (admin = await connect('postgres', 'postgres', 'postgres').catch(() => null)) !== null, 60_000, 25);
+      await admin!.query("CREATE ROLE triage LOGIN PASSWORD 'bench-pw'");
+      await admin!.query('CREATE DATABASE triage OWNER triage');
+      await admin!.end();
+      const app = await connect('triage', 'triage', 'bench-pw');
+      await app.query(readFileSync(path.join(ROOT, 'fixtures/agents/support-triage/schema.sql'), 'utf8'));
+      await app.end();
+    })();
+    const proxy = (async () => {
+      await run(proxyImage, 'fault-proxy', { ports: [[8474, apiPort!], [redisProxy!, redisProxy!], [pgProxy!, pgProxy!]] });
+      await pollUntil(() => httpOk(apiPort!, '/version'), 60_000, 25);
+      const res = await fetch(`http://127.0.0.1:${apiPort}/populate`, {
+        method: 'POST',
+        body: JSON.stringify([{ name: 'redis', listen: `0.0.0.0:${redisProxy}`, upstream: 'redis:6379' }, { name: 'postgres', listen: `0.0.0.0:${pgProxy}`, upstream: 'postgres:5432' }]),
+      });
+      if (!res.ok) throw new Error(`bench: populate answered ${res.status}`);
+    })();
+    await Promise.all([redis, postgres, proxy]);
+    const env = [`DATABASE_URL=postgres://triage:bench-pw@fault-proxy:${pgProxy}/triage`, `REDIS_URL=redis://fault-proxy:${redisProxy}`, 'LLM_BASE_URL=http://127.0.0.1:9/v1', 'LLM_API_KEY=sk-bench', 'SENTIMENT_URL=http://127.0.0.1:9/v1/sentiment', 'PG_POOL_SIZE=5'];
+    const replicaPorts = await Promise.all([1, 2, 3].map(() => getFreePort()));
+    await Promise.all(replicaPorts.map((port, i) => run(serviceTag, `triage-${i + 1}`, { cmd: ['node', 'server.js'], env: [...env, `PORT=${port}`], ports: [[port, port]] })));
+    await Promise.all(replicaPorts.map((port) => pollUntil(() => httpOk(port, '/healthz'), 60_000, 25)));
+    return performance.now() - t0;
+  } finally {
+    await Promise.all(made.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
+    await network.remove().catch(() => undefined);
+  }
+}
+
 /** The Docker figures: the median, the phases of the run closest to it, and the floor measured alongside. */
-function dockerResult(docker: number, whole: number | null, samples: number[], floors: Array<{ postgres: number; node_x3: number }>, viaCli: number[]) {
+function dockerResult(docker: number, whole: number | null, samples: number[], floors: Array<{ postgres: number; node_x3: number }>, viaCli: number[], byHand: number[]) {
   const cached = samples.slice(1);
   const closest = cached.reduce((best, x, i) => (Math.abs(x - docker) < Math.abs(cached[best]! - docker) ? i : best), 0);
   const phases = dockerPhases.slice(1)[closest] ?? [];
@@ -218,8 +296,25 @@ function dockerResult(docker: number, whole: number | null, samples: number[], f
       total_ms: round(floor),
       agentup_over_floor_ms: round(docker - floor),
     },
+    by_hand: {
+      what: 'the same topology started by a hand-written dockerode script, same run: every container with its own network namespace, Postgres from the same template with its setup over the port, no mock APIs or port forwarder',
+      median_ms: round(median(byHand)),
+      agentup_ratio: Number((docker / median(byHand)).toFixed(2)),
+    },
     phases_of_median_run_ms: Object.fromEntries(phases.map((p) => [p.name, [p.startMs, p.endMs]])),
   };
+}
+
+/** The images the by-hand script uses: the ones agentup's run uses (the service's tag is built, from cache, under the bench's own label). */
+async function byHandImages() {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker();
+  const env = await loadEnvironmentFile(ENV_FILE);
+  const images = defaultImages(process.env);
+  const service = await ensureServiceImage(docker, { service: 'triage', build: env.services.triage!.build!, nodeImage: images.node, runId: `bench${process.pid}` });
+  const proxy = images.faultProxy === 'agentup' ? await ensureAgentupProxyImage({ nodeImage: images.node ?? 'node:20-slim' }) : images.faultProxy;
+  const template = (await ensurePostgresTemplateImage(docker, images.postgres, `bench${process.pid}`)).tag;
+  return { service, proxy, template };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -228,7 +323,7 @@ const round = (x: number) => Math.round(x);
 const work = await makeTempDir('agentup-bench-', ramTempBase());
 try {
   await warmPostgres(work.path); // builds the initdb template if this machine has none yet
-  const samples = { redis: [] as number[], postgres: [] as number[], replicas: [] as number[], whole: [] as number[], wholeCli: [] as number[], docker: [] as number[], docker_cli: [] as number[], docker_floor: [] as number[] };
+  const samples = { redis: [] as number[], postgres: [] as number[], replicas: [] as number[], whole: [] as number[], wholeCli: [] as number[], docker: [] as number[], docker_cli: [] as number[], docker_floor: [] as number[], docker_by_hand: [] as number[] };
   const floors: Array<{ postgres: number; node_x3: number }> = [];
   // Like `--runtime auto`, the Docker part never pulls: without an engine or the images it is skipped, saying why.
   const detection = await detectDockerEngine();
@@ -241,6 +336,7 @@ try {
   const useDocker = dockerSkipped === null;
   if (useDocker) samples.docker.push(await wholeDocker()); // builds the service image once, not counted
   if (dockerOnly && !useDocker) throw new Error(`bench: docker only, but ${dockerSkipped}`);
+  const byHand = useDocker ? await byHandImages() : null;
   for (let i = 0; i < rounds; i++) {
     if (!dockerOnly) {
       samples.redis.push(await plainRedis());
@@ -255,10 +351,15 @@ try {
       const floor = await dockerFloor();
       floors.push(floor);
       samples.docker_floor.push(floor.postgres + floor.node_x3);
+      samples.docker_by_hand.push(await dockerByHand(byHand!.service.tag, byHand!.proxy, byHand!.template));
     }
   }
+  if (byHand?.service.built) {
+    const { default: Docker } = await import('dockerode');
+    await new Docker().getImage(byHand.service.tag).remove({ noprune: true }).catch(() => undefined);
+  }
   const docker = useDocker ? median(samples.docker.slice(1)) : null;
-  const dockerPart = docker === null ? { skipped: dockerSkipped } : (whole: number | null) => dockerResult(docker, whole, samples.docker, floors, samples.docker_cli);
+  const dockerPart = docker === null ? { skipped: dockerSkipped } : (whole: number | null) => dockerResult(docker, whole, samples.docker, floors, samples.docker_cli, samples.docker_by_hand);
   const samplesMs = Object.fromEntries(Object.entries(samples).filter(([, v]) => v.length > 0).map(([k, v]) => [k, v.map(round)]));
   let result: object;
   if (dockerOnly) {

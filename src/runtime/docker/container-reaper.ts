@@ -1,7 +1,7 @@
 /**
  * Docker clean-up after agentup dies without cleaning up itself (crash,
- * `kill -9`): our own equivalent of testcontainers' Ryuk, for when Ryuk is
- * disabled (TESTCONTAINERS_RYUK_DISABLED) or its image cannot be pulled. A
+ * `kill -9`): our own equivalent of testcontainers' Ryuk, which needs no
+ * image (Ryuk's would have to be pulled, and auto never pulls). A
  * detached watchdog (container-reaper-watchdog.cjs) removes every container,
  * network and image labelled `agentup.run=<runId>` once agentup's end of its
  * stdin pipe closes. The runtime labels everything it creates for a run.

@@ -101,15 +101,24 @@ export async function startPortForwarder(spec: ForwarderSpec): Promise<HostPortF
 function connect(port: number, password: string): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
+    const failed = (why: string, cause?: Error) => reject(new AgentupError(`could not open the port forwarder's ssh connection on 127.0.0.1:${port}: ${why}`, { hint: 'check that SSHD_CONTAINER_IMAGE is testcontainers/sshd or compatible (root login with $PASSWORD, TCP forwarding on)', ...(cause ? { cause } : {}) }));
     client.once('ready', () => resolve(client));
-    client.once('error', (err) => reject(new AgentupError(`could not open the port forwarder's ssh connection on 127.0.0.1:${port}: ${err.message}`, { hint: 'check that SSHD_CONTAINER_IMAGE is testcontainers/sshd or compatible (root login with $PASSWORD, TCP forwarding on)', cause: err })));
+    client.once('error', (err) => failed(err.message, err));
+    // Closed before 'ready' without an error (sshd went away mid-handshake): settle all the same.
+    client.once('close', () => failed('the connection closed during the handshake'));
     client.connect({ host: '127.0.0.1', port, username: 'root', password, readyTimeout: READY_TIMEOUT_MS });
   });
 }
 
 function forwardIn(client: Client, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    const closed = () => reject(new AgentupError(`the port forwarder's ssh connection closed before port ${port} was forwarded`, { hint: 'see the port forwarder container\'s logs (docker logs)' }));
+    client.once('close', closed);
     // Every address of the pod: the proxy dials 127.0.0.1, services the pod's alias.
-    client.forwardIn('0.0.0.0', port, (err) => (err ? reject(new AgentupError(`the port forwarder could not listen on port ${port} in the dependency pod: ${err.message}`, { hint: 'another port of the run may be using it inside the pod' })) : resolve()));
+    client.forwardIn('0.0.0.0', port, (err) => {
+      client.off('close', closed);
+      if (err) reject(new AgentupError(`the port forwarder could not listen on port ${port} in the dependency pod: ${err.message}`, { hint: 'another port of the run may be using it inside the pod' }));
+      else resolve();
+    });
   });
 }

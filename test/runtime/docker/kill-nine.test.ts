@@ -47,7 +47,7 @@ describe.skipIf(!engine)('docker runtime: kill -9 of agentup', { timeout: 180_00
     }
   });
 
-  it('leaves no container or network of the run, port forwarder included (Ryuk off)', async () => {
+  it('leaves no container or network of the run, port forwarder included', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     const entry: (typeof children)[number] = { child };
     children.push(entry);
@@ -56,7 +56,6 @@ describe.skipIf(!engine)('docker runtime: kill -9 of agentup', { timeout: 180_00
       child.once('exit', (code) => reject(new Error(`agentup stand-in exited with ${code} before reporting`)));
     });
     entry.reported = reported;
-    expect(process.env.TESTCONTAINERS_RYUK_DISABLED).toBe('true');
     const before = leftOver(reported.runId);
     // The dependency pod (proxy, redis, postgres, port forwarder), 3 replicas, and the network.
     expect(components(reported.runId)).toEqual(['fault_proxy', 'port-forwarder', 'postgres', 'redis', 'triage-1', 'triage-2', 'triage-3']);
