@@ -308,7 +308,7 @@ export class Simulation extends EventEmitter<SimulationEvents> implements Simula
   }
 }
 
-/** The Docker runtime (testcontainers, dockerode) is loaded only when chosen: a process run stays lean. */
+/** The Docker runtime (dockerode, ssh2) is loaded only when chosen: a process run stays lean. */
 async function runtimeFor(choice: RuntimeChoice): Promise<Runtime> {
   if (choice.name !== 'docker') return new ProcessRuntime();
   const { DockerRuntime } = await import('../runtime/docker/docker-runtime.ts');

@@ -5,7 +5,7 @@ import { RUN_LABEL } from './container-reaper.ts';
 export const COMPONENT_LABEL = 'agentup.component';
 /** Network alias of the fault proxy container; services reach every dependency through it. */
 export const PROXY_ALIAS = 'fault-proxy';
-/** Where containers reach ports exposed from this machine (testcontainers' port forwarder). */
+/** Where containers reach ports exposed from this machine (the port forwarder; testcontainers' name for it). */
 export const HOST_ALIAS = 'host.testcontainers.internal';
 
 export function labels(runId: string, component: string): Record<string, string> {
