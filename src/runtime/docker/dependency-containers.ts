@@ -16,7 +16,9 @@ import { containerTail, pollUntil, startContainer, tcpExchange } from './contain
 import { applyContainerSetup, pgLogin, superuserPasswordAfter } from './postgres-container-setup.ts';
 import { bakeSetupImage, setupImageTag, type SetupContent } from './postgres-setup-image.ts';
 import { HOST_ALIAS, imageExists, PROXY_ALIAS } from './docker-names.ts';
-import { hostPortsToExpose } from './container-env.ts';
+import { hostPortsToExpose, proxyUpstream } from './container-env.ts';
+import { ToxiproxyClient } from '../../proxy/client.ts';
+import type { SimEvent } from '../../sim/events.ts';
 import { AgentupError } from '../../errors.ts';
 import { TEMPLATE_SUPERUSER } from './postgres-image.ts';
 import type { StartupPhases } from './startup-phases.ts';
@@ -138,4 +140,23 @@ async function httpOk(url: string, timeoutMs = 1000): Promise<boolean> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   await res.body?.cancel();
   return res.ok;
+}
+
+/** The plan's proxies in the proxy container (upstreams in its pod), then the environment file's faults, each reported as fault_added. */
+export async function populateProxy(apiUrl: string, plan: Plan, emit: (event: Extract<SimEvent, { type: 'fault_added' }>) => void): Promise<void> {
+  const client = new ToxiproxyClient(apiUrl);
+  try {
+    await client.populate(plan.proxies.map((p) => {
+      const up = proxyUpstream(plan, p);
+      return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
+    }));
+    for (const [proxy, toxics] of Object.entries(plan.faults)) {
+      for (const toxic of toxics) {
+        const info = await client.addToxic(proxy, toxic);
+        emit({ type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
+      }
+    }
+  } finally {
+    client.close();
+  }
 }

@@ -7,7 +7,6 @@ import { plan as makePlan, portSlots } from '../../plan/plan.ts';
 import type { Plan, PlannedComponent, PlannedService } from '../../plan/types.ts';
 import { loadMockApiFile, startMockApi, type RunningMockApi } from '../../services/mock-api/index.ts';
 import type { LoadBalancer } from '../../services/load-balancer.ts';
-import { ToxiproxyClient } from '../../proxy/client.ts';
 import type { ComponentKind } from '../../sim/events.ts';
 import { allocatePorts } from '../process/allocate-ports.ts';
 import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
@@ -16,17 +15,15 @@ import { startFrontingLoadBalancer, timedComponent } from '../component-start.ts
 import type { Endpoints, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions, TopologySample } from '../types.ts';
 import { requireDockerEngine, type DetectedEngine } from './detect.ts';
 import { removeRunResources, startContainerReaper, type ContainerReaper } from './container-reaper.ts';
-import { containerAddressBook, containerEnv, hostPortsToExpose, proxyUpstream } from './container-env.ts';
-import { ContainerSupervisor } from './container-supervisor.ts';
-import { createContainer } from './containers.ts';
-import { podPorts, startFaultProxyContainer, startPostgresContainer, startRedisContainer, type RunContext } from './dependency-containers.ts';
-import { defaultImages, labels, type DockerImages } from './docker-names.ts';
+import { hostPortsToExpose } from './container-env.ts';
+import type { ContainerSupervisor } from './container-supervisor.ts';
+import { containerReplicaControl, serviceSupervisors } from './replica-containers.ts';
+import { podPorts, populateProxy, startFaultProxyContainer, startPostgresContainer, startRedisContainer, type RunContext } from './dependency-containers.ts';
+import { labels, type DockerImages } from './docker-names.ts';
 import { dockerEndpoints } from './docker-endpoints.ts';
 import { sshdImage, startPortForwarder, type HostPortForwarder } from './host-ports.ts';
 import { getFreePort } from '../../util/ports.ts';
-import { ensureAgentupProxyImage } from './proxy-image.ts';
-import { ensureServiceImage } from './service-image.ts';
-import { ensurePostgresTemplateImage } from './postgres-image.ts';
+import { prepareImages, runImages } from './run-images.ts';
 import { PHASES_LOG_MESSAGE, StartupPhases } from './startup-phases.ts';
 import { ContainerStats } from './container-stats.ts';
 
@@ -96,13 +93,7 @@ class DockerTopologyRun implements RunningTopology {
   async start(env: Environment, options: RuntimeStartOptions): Promise<void> {
     const phases = this.#phases;
     const processEnv = options.processEnv ?? process.env;
-    const images = defaultImages(processEnv);
-    this.#images = {
-      ...images,
-      redis: env.redis?.image ?? images.redis,
-      postgres: env.postgres?.image ?? images.postgres,
-      faultProxy: env.faultProxy.image ?? images.faultProxy,
-    };
+    this.#images = runImages(env, processEnv);
     if (env.faultProxy.url) {
       throw new AgentupError(`fault_proxy.url ${env.faultProxy.url} cannot be used with the docker runtime`, { hint: 'leave url out (the run starts its own proxy container), or use --runtime process' });
     }
@@ -116,21 +107,8 @@ class DockerTopologyRun implements RunningTopology {
     const network = phases.time('network', () => this.docker.createNetwork({ Name: this.#ctx.network, Driver: 'bridge', Labels: labels(this.runId, 'network') }));
 
     // Everything independent starts now; each part awaits only what it needs.
-    const serviceImages = new Map<string, Promise<string>>();
-    for (const c of this.plan.components) {
-      if (c.kind !== 'service') continue;
-      const build = c.config.build;
-      serviceImages.set(c.id, build
-        ? phases.time(`image_${c.id}`, () => ensureServiceImage(this.docker, { service: c.id, build, nodeImage: this.#images.node, runId: this.runId })).then((i) => i.tag)
-        : Promise.resolve(c.config.image ?? this.#missingImage(c.id)));
-    }
-    const proxyImage = this.#images.faultProxy === 'agentup'
-      ? phases.time('proxy_image', () => ensureAgentupProxyImage({ nodeImage: this.#images.node ?? 'node:20-slim' }))
-      : Promise.resolve(this.#images.faultProxy);
+    const { services: serviceImages, proxy: proxyImage, postgres: postgresImage } = prepareImages(this.docker, this.plan, this.#images, this.runId, phases);
     this.#proxyEngine = this.#images.faultProxy === 'agentup' ? 'agentup' : 'toxiproxy';
-    const postgresImage = this.plan.components.some((c) => c.kind === 'postgres')
-      ? phases.time('postgres_template', () => ensurePostgresTemplateImage(this.docker, this.#images.postgres, this.runId)).then((t) => t.tag)
-      : Promise.resolve('');
 
     // The proxy container first: it owns the pod Redis and Postgres join. It
     // dials per connection, so only the services wait for its API.
@@ -150,7 +128,7 @@ class DockerTopologyRun implements RunningTopology {
     const proxyReady = this.#timed('fault_proxy', 'fault_proxy', async () => {
       const { ready } = await proxyStarted;
       await phases.time('fault_proxy_api', () => ready);
-      await phases.time('fault_proxy_populate', () => this.#populateProxy());
+      await phases.time('fault_proxy_populate', () => populateProxy(this.#faultProxyUrl(), this.plan, (e) => this.events.emit('event', e)));
       return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
     });
 
@@ -181,28 +159,6 @@ class DockerTopologyRun implements RunningTopology {
     this.#stats.start([...this.#supervisors.values()]);
     const summary = phases.summary();
     this.events.emit('log', { ts: Date.now(), replica: 'agentup', stream: 'stdout', level: 'debug', msg: `${PHASES_LOG_MESSAGE}: ${summary}`, raw: `${PHASES_LOG_MESSAGE}: ${summary}`, fields: { phases: phases.list() } });
-  }
-
-  async #populateProxy(): Promise<void> {
-    const client = new ToxiproxyClient(this.#faultProxyUrl());
-    try {
-      await client.populate(this.plan.proxies.map((p) => {
-        const up = proxyUpstream(this.plan, p);
-        return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
-      }));
-      for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
-        for (const toxic of toxics) {
-          const info = await client.addToxic(proxy, toxic);
-          this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
-        }
-      }
-    } finally {
-      client.close();
-    }
-  }
-
-  #missingImage(service: string): never {
-    throw new AgentupError(`service ${service} has no build: or image:`, { hint: 'add one, or use --runtime process' });
   }
 
   #bug(id: string): never {
@@ -257,33 +213,10 @@ class DockerTopologyRun implements RunningTopology {
 
   /** The service's supervisors, and every replica container created (not started). */
   async #prepareService(c: PlannedService, image: Promise<string>): Promise<void> {
-    const book = containerAddressBook(this.plan);
-    const groups = c.versions ?? [{ name: '', config: c.config, replicas: c.replicas }];
-    await Promise.all(groups.map((group) => {
-      const cfg = group.config;
-      const supervisor = new ContainerSupervisor({
-        service: cfg,
-        replicas: group.replicas.map((r) => ({ id: r.id, port: r.address.port })),
-        create: async (index) => {
-          const r = group.replicas[index]!;
-          const tag = await image;
-          return this.#phases.time(`create_${r.id}`, () => createContainer(this.docker, {
-            runId: this.runId,
-            component: r.id,
-            name: `agentup-${this.runId}-${r.id}`,
-            image: tag,
-            network: this.#ctx.network,
-            aliases: [r.id],
-            cmd: commandArgs(cfg.command),
-            env: containerEnv(cfg, r, book),
-            ports: [[r.address.port, r.address.port]],
-            ...(cfg.memoryLimitMb ? { memoryBytes: Math.round(cfg.memoryLimitMb * 1024 * 1024) } : {}),
-          }));
-        },
-      });
-      const key = c.versions ? cfg.name : c.id;
+    const groups = serviceSupervisors({ docker: this.docker, runId: this.runId, network: this.#ctx.network, plan: this.plan, phases: this.#phases }, c, image);
+    await Promise.all(groups.map(({ key, owner, supervisor }) => {
       this.#supervisors.set(key, supervisor);
-      this.#serviceOf.set(key, group.name ? { service: c.id, version: group.name } : { service: c.id });
+      this.#serviceOf.set(key, owner);
       supervisor.on('event', (e) => {
         if (e.type === 'replica_starting') this.#replicaStarts.set(e.replica, this.#phases.now());
         if (e.type === 'replica_healthy' && this.#replicaStarts.has(e.replica)) {
@@ -339,24 +272,8 @@ class DockerTopologyRun implements RunningTopology {
   }
 
   replicaControl(id: string): ReplicaControl {
-    const { supervisor: s, index } = findReplica(this.#supervisors.values(), id, () => this.replicas().map((r) => r.id));
-    const network = this.docker.getNetwork(this.#ctx.network);
-    return {
-      kill: (sig) => s.kill(index, sig),
-      pause: () => void s.pause(index).catch((err) => this.#controlFailed(id, 'pause', err)),
-      resume: () => void s.resume(index).catch((err) => this.#controlFailed(id, 'resume', err)),
-      restart: () => s.restart(index),
-      stop: () => s.stopReplica(index),
-      start: () => s.startReplica(index),
-      disconnect: async () => {
-        const container = s.containerOf(index);
-        if (container) await network.disconnect({ Container: container.id, Force: true });
-      },
-      connect: async () => {
-        const container = s.containerOf(index);
-        if (container) await network.connect({ Container: container.id, EndpointConfig: { Aliases: [id] } });
-      },
-    };
+    const { supervisor, index } = findReplica(this.#supervisors.values(), id, () => this.replicas().map((r) => r.id));
+    return containerReplicaControl(this.docker.getNetwork(this.#ctx.network), supervisor, index, id, (what, err) => this.#controlFailed(id, what, err));
   }
 
   #debug(msg: string): void {
@@ -390,11 +307,4 @@ class DockerTopologyRun implements RunningTopology {
     await attempt(this.#reaper ? () => this.#reaper!.stop() : undefined);
     steps.throwFirst();
   }
-}
-
-/** `command:` over the image's CMD: a simple string is split like exec form; anything with shell syntax runs under sh -c. */
-export function commandArgs(command: string | string[]): string[] {
-  if (Array.isArray(command)) return command;
-  if (/^[\w./:=@%+,-]+( +[\w./:=@%+,-]+)*$/.test(command.trim())) return command.trim().split(/ +/);
-  return ['/bin/sh', '-c', command];
 }
