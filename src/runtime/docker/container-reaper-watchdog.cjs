@@ -1,8 +1,8 @@
 'use strict';
 // Removes every container, network and image labelled agentup.run=<runId>
 // through the Docker Engine API, and, run as a program, is the watchdog that
-// does so when agentup dies (like testcontainers' Ryuk, for when Ryuk is off
-// or its image cannot be pulled). Parent death is noticed as in
+// does so when agentup dies (like testcontainers' Ryuk, with no image to
+// pull). Parent death is noticed as in
 // ../process/reaper-watchdog.cjs: agentup holds our stdin open; it closing
 // without a `close` line means agentup is gone, even by SIGKILL. Plain
 // CommonJS without dependencies, so it starts fast; container-reaper.ts

@@ -1,7 +1,7 @@
 /**
  * The Docker tests run on local images only (no registry here or in CI):
  * .ci/docker-images.sh builds them. Imported first by each Docker test file,
- * since testcontainers reads SSHD_CONTAINER_IMAGE when it is loaded.
+ * so the variables are set before any part of the runtime reads them.
  */
 import { detectDockerEngine } from '../../../../src/runtime/docker/detect.ts';
 
