@@ -1,12 +1,13 @@
 /**
  * Starting pieces of a topology the same way in every runtime: the
- * component_starting/component_ready events around each component, and the
- * load balancer in front of a service's supervisors (processes or containers
+ * component_starting/component_ready events around each component, the fault
+ * proxy's proxies and the environment file's faults, and the load balancer in front of a service's supervisors (processes or containers
  * alike: it only follows their SupervisorEvents).
  */
 import type { EventEmitter } from 'node:events';
 import { BugError } from '../errors.ts';
-import type { Plan, PlannedLoadBalancer, PlannedService } from '../plan/types.ts';
+import type { Plan, PlannedLoadBalancer, PlannedProxy, PlannedService } from '../plan/types.ts';
+import type { ToxiproxyClient } from '../proxy/client.ts';
 import { startLoadBalancer, type LoadBalancer, type ReplicaEventSource } from '../services/load-balancer.ts';
 import type { ComponentKind } from '../sim/events.ts';
 import type { RuntimeEvents } from './types.ts';
@@ -41,4 +42,20 @@ export async function startFrontingLoadBalancer(
   lb.on('backend_down', (e) => events.emit('event', { type: 'backend_down', ts: Date.now(), replica: e.replica, reason: e.reason }));
   lb.on('retry', (e) => events.emit('event', { type: 'request_retried', ...e }));
   return lb;
+}
+
+/**
+ * The plan's proxies in a Toxiproxy-compatible proxy (`address`: where this
+ * runtime's proxy listens and dials for each), then the environment file's
+ * faults, each reported as fault_added. Proxies exist before their upstreams:
+ * Toxiproxy dials per connection.
+ */
+export async function populateFaultProxy(client: ToxiproxyClient, plan: Plan, address: (p: PlannedProxy) => { listen: string; upstream: string }, events: EventEmitter<RuntimeEvents>): Promise<void> {
+  await client.populate(plan.proxies.map((p) => ({ name: p.name, ...address(p) })));
+  for (const [proxy, toxics] of Object.entries(plan.faults)) {
+    for (const toxic of toxics) {
+      const info = await client.addToxic(proxy, toxic);
+      events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
+    }
+  }
 }

@@ -18,9 +18,12 @@ import { bakeSetupImage, setupImageTag, type SetupContent } from './postgres-set
 import { HOST_ALIAS, imageExists, PROXY_ALIAS } from './docker-names.ts';
 import { hostPortsToExpose, proxyUpstream } from './container-env.ts';
 import { ToxiproxyClient } from '../../proxy/client.ts';
-import type { SimEvent } from '../../sim/events.ts';
+import type { EventEmitter } from 'node:events';
+import { populateFaultProxy } from '../component-start.ts';
+import type { RuntimeEvents } from '../types.ts';
 import { AgentupError } from '../../errors.ts';
 import { TEMPLATE_SUPERUSER } from './postgres-image.ts';
+import { PROXY_API_PORT } from './proxy-image.ts';
 import type { StartupPhases } from './startup-phases.ts';
 
 export interface RunContext {
@@ -29,8 +32,7 @@ export interface RunContext {
   network: string;
 }
 
-/** The proxy's API port inside its container (Toxiproxy's default), and the port forwarder's sshd. */
-const PROXY_API_PORT = 8474;
+/** The port forwarder's sshd inside the pod (PROXY_API_PORT: the proxy's API, Toxiproxy's default). */
 const SSHD_PORT = 22;
 const READY_TIMEOUT_MS = 60_000;
 
@@ -142,20 +144,14 @@ async function httpOk(url: string, timeoutMs = 1000): Promise<boolean> {
   return res.ok;
 }
 
-/** The plan's proxies in the proxy container (upstreams in its pod), then the environment file's faults, each reported as fault_added. */
-export async function populateProxy(apiUrl: string, plan: Plan, emit: (event: Extract<SimEvent, { type: 'fault_added' }>) => void): Promise<void> {
+/** The plan's proxies in the proxy container, listening on every address of the pod and dialing their upstreams in it; then the file's faults. */
+export async function populateProxy(apiUrl: string, plan: Plan, events: EventEmitter<RuntimeEvents>): Promise<void> {
   const client = new ToxiproxyClient(apiUrl);
   try {
-    await client.populate(plan.proxies.map((p) => {
+    await populateFaultProxy(client, plan, (p) => {
       const up = proxyUpstream(plan, p);
-      return { name: p.name, listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
-    }));
-    for (const [proxy, toxics] of Object.entries(plan.faults)) {
-      for (const toxic of toxics) {
-        const info = await client.addToxic(proxy, toxic);
-        emit({ type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
-      }
-    }
+      return { listen: `0.0.0.0:${p.listen.port}`, upstream: `${up.host}:${up.port}` };
+    }, events);
   } finally {
     client.close();
   }

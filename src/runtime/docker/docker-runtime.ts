@@ -128,7 +128,7 @@ class DockerTopologyRun implements RunningTopology {
     const proxyReady = this.#timed('fault_proxy', 'fault_proxy', async () => {
       const { ready } = await proxyStarted;
       await phases.time('fault_proxy_api', () => ready);
-      await phases.time('fault_proxy_populate', () => populateProxy(this.#faultProxyUrl(), this.plan, (e) => this.events.emit('event', e)));
+      await phases.time('fault_proxy_populate', () => populateProxy(this.#faultProxyUrl(), this.plan, this.events));
       return `${this.#faultProxyUrl()} (${this.#proxyEngine} in a container)`;
     });
 

@@ -24,6 +24,11 @@ export function runImages(env: Environment, processEnv: NodeJS.ProcessEnv): Dock
   };
 }
 
+/** Thrown before anything starts, as the configuration checks would have. */
+function missingImage(service: string): never {
+  throw new AgentupError(`service ${service} has no build: or image:`, { hint: 'add one, or use --runtime process' });
+}
+
 export interface ReadyImages {
   /** Per service: its tag once built (or its image:). */
   services: Map<string, Promise<string>>;
@@ -39,7 +44,7 @@ export function prepareImages(docker: Docker, plan: Plan, images: DockerImages, 
     const build = c.config.build;
     services.set(c.id, build
       ? phases.time(`image_${c.id}`, () => ensureServiceImage(docker, { service: c.id, build, nodeImage: images.node, runId })).then((i) => i.tag)
-      : c.config.image ? Promise.resolve(c.config.image) : Promise.reject(new AgentupError(`service ${c.id} has no build: or image:`, { hint: 'add one, or use --runtime process' })));
+      : Promise.resolve(c.config.image ?? missingImage(c.id)));
   }
   const proxy = images.faultProxy === 'agentup'
     ? phases.time('proxy_image', () => ensureAgentupProxyImage({ nodeImage: images.node ?? 'node:20-slim' }))

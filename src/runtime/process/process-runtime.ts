@@ -17,7 +17,7 @@ import { treeRssBytes } from '../../services/oom-watch.ts';
 import type { DependencyEndpoint, Endpoints, TopologySample, ReplicaControl, RunningTopology, Runtime, RuntimeEvents, RuntimeStartOptions } from '../types.ts';
 import { findReplica, listReplicas, sampleTopology, type ListedReplica } from '../topology-sample.ts';
 import { StopSteps } from '../stop-steps.ts';
-import { startFrontingLoadBalancer, timedComponent } from '../component-start.ts';
+import { populateFaultProxy, startFrontingLoadBalancer, timedComponent } from '../component-start.ts';
 import { allocatePorts } from './allocate-ports.ts';
 import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-engine.ts';
 import { inheritedEnv } from './inherited-env.ts';
@@ -79,15 +79,7 @@ class ProcessTopologyRun implements RunningTopology {
 
     await this.#timed('fault_proxy', 'fault_proxy', async () => {
       this.#faultProxy = await startFaultProxyEngine(this.plan, { seed: options.seed, env: options.processEnv ?? process.env, reaper: this.#reaper! });
-      const client = this.#faultProxy.client;
-      // Proxies exist before their upstreams: Toxiproxy dials per connection.
-      await client.populate(this.plan.proxies.map((p) => ({ name: p.name, listen: `${p.listen.host}:${p.listen.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` })));
-      for (const [proxy, toxics] of Object.entries(this.plan.faults)) {
-        for (const toxic of toxics) {
-          const info = await client.addToxic(proxy, toxic);
-          this.events.emit('event', { type: 'fault_added', ts: Date.now(), target: proxy, fault: info.name, kind: info.type, description: `${info.type} ${JSON.stringify(info.attributes)} (from the environment file)` });
-        }
-      }
+      await populateFaultProxy(this.#faultProxy.client, this.plan, (p) => ({ listen: `${p.listen.host}:${p.listen.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` }), this.events);
       return `${this.#faultProxy.url} (${this.#faultProxy.engine})`;
     });
 
