@@ -36,10 +36,13 @@ import pg from 'pg';
 import { detectDockerEngine } from '../src/runtime/docker/detect.ts';
 import { missingLocally, neededImages } from '../src/runtime/docker/needed-images.ts';
 import { loadEnvironmentFile } from '../src/config/load.ts';
-import { ensurePostgresTemplateImage } from '../src/runtime/docker/postgres-image.ts';
+import { ensurePostgresTemplateImage, TEMPLATE_SUPERUSER } from '../src/runtime/docker/postgres-image.ts';
+import { pgLogin } from '../src/runtime/docker/postgres-container-setup.ts';
+import { startContainer } from '../src/runtime/docker/containers.ts';
+import { removeRunResources, startContainerReaper } from '../src/runtime/docker/container-reaper.ts';
 import { ensureAgentupProxyImage } from '../src/runtime/docker/proxy-image.ts';
 import { ensureServiceImage } from '../src/runtime/docker/service-image.ts';
-import { defaultImages } from '../src/runtime/docker/docker-names.ts';
+import { defaultImages, labels } from '../src/runtime/docker/docker-names.ts';
 import { PHASES_LOG_MESSAGE } from '../src/runtime/docker/startup-phases.ts';
 import { getFreePort } from '../src/util/ports.ts';
 import { makeTempDir, ramTempBase } from '../src/util/tempdir.ts';
@@ -48,6 +51,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const ENV_FILE = path.join(ROOT, 'environments/support-agent.yaml');
 const rounds = Number(process.argv[2] ?? 5);
 const dockerOnly = process.argv[3] === 'docker';
+/** The Docker run id of the bench's own containers (agentup's runs have their own). */
+const BENCH_RUN = `bench${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function pollUntil(check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 5): Promise<void> {
@@ -173,28 +178,20 @@ async function wholeDocker(): Promise<number> {
 async function dockerFloor(): Promise<{ postgres: number; node_x3: number }> {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker();
-  const label = { 'agentup.bench': String(process.pid) };
-  const made: Array<{ remove(o: object): Promise<unknown> }> = [];
-  const run = async (image: string, cmd: string[], containerPort: number, user?: string) => {
+  const made: Array<Awaited<ReturnType<typeof startContainer>>> = [];
+  let n = 0;
+  // On the default bridge, a port each published on loopback.
+  const run = async (image: string, cmd: string[], containerPort: number) => {
     const hostPort = await getFreePort();
-    const c = await docker.createContainer({
-      Image: image, Cmd: cmd, Labels: label, ...(user ? { User: user } : {}),
-      ExposedPorts: { [`${containerPort}/tcp`]: {} },
-      HostConfig: { PortBindings: { [`${containerPort}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] } },
-    });
-    made.push(c);
-    await c.start();
+    const name = `${BENCH_RUN}-floor-${Date.now()}-${n++}`;
+    made.push(await startContainer(docker, { runId: BENCH_RUN, component: 'floor', name, image, network: 'bridge', aliases: [], cmd, ports: [[containerPort, hostPort]] }));
     return hostPort;
   };
   try {
-    const template = await ensurePostgresTemplateImage(docker, process.env.AGENTUP_POSTGRES_IMAGE || 'postgres:16', `bench${process.pid}`);
+    const template = await ensurePostgresTemplateImage(docker, process.env.AGENTUP_POSTGRES_IMAGE || 'postgres:16', BENCH_RUN);
     let t0 = performance.now();
     const pgPort = await run(template.tag, ['-c', 'fsync=off'], 5432);
-    await pollUntil(async () => {
-      const client = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
-      client.on('error', () => undefined);
-      return client.connect().then(() => true, () => false).finally(() => client.end().catch(() => undefined));
-    }, 60_000, 25);
+    await pollUntil(() => pgLogin(pgPort, TEMPLATE_SUPERUSER.user, TEMPLATE_SUPERUSER.password).catch(() => false), 60_000, 25);
     const postgres = performance.now() - t0;
     t0 = performance.now();
     const server = "require('http').createServer((q, s) => s.end('ok')).listen(8080, '0.0.0.0')";
@@ -220,22 +217,13 @@ async function dockerFloor(): Promise<{ postgres: number; node_x3: number }> {
 async function dockerByHand(serviceTag: string, proxyImage: string, templateTag: string): Promise<number> {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker();
-  const label = { 'agentup.bench': String(process.pid) };
-  const made: Array<{ remove(o: object): Promise<unknown> }> = [];
-  const name = `agentup-bench-${process.pid}-${Date.now()}`;
-  const run = async (image: string, alias: string, opts: { cmd?: string[]; env?: string[]; ports?: Array<[number, number]> } = {}) => {
-    const ports = opts.ports ?? [];
-    const c = await docker.createContainer({
-      Image: image, Labels: label, ...(opts.cmd ? { Cmd: opts.cmd } : {}), Env: opts.env ?? [],
-      ExposedPorts: Object.fromEntries(ports.map(([inside]) => [`${inside}/tcp`, {}])),
-      HostConfig: { NetworkMode: name, PortBindings: Object.fromEntries(ports.map(([inside, host]) => [`${inside}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(host) }]])) },
-      NetworkingConfig: { EndpointsConfig: { [name]: { Aliases: [alias] } } },
-    });
-    made.push(c);
-    await c.start();
+  const made: Array<Awaited<ReturnType<typeof startContainer>>> = [];
+  const name = `${BENCH_RUN}-by-hand-${Date.now()}`;
+  const run = async (image: string, alias: string, opts: { cmd?: string[]; env?: Record<string, string>; ports?: Array<[number, number]> } = {}) => {
+    made.push(await startContainer(docker, { runId: BENCH_RUN, component: alias, name: `${name}-${alias}`, image, network: name, aliases: [alias], ...opts }));
   };
   const t0 = performance.now();
-  const network = await docker.createNetwork({ Name: name, Labels: label });
+  const network = await docker.createNetwork({ Name: name, Labels: labels(BENCH_RUN, 'network') });
   try {
     const [redisPort, pgPort, apiPort, redisProxy, pgProxy] = await Promise.all([1, 2, 3, 4, 5].map(() => getFreePort()));
     const redis = (async () => {
@@ -268,9 +256,9 @@ async function dockerByHand(serviceTag: string, proxyImage: string, templateTag:
       if (!res.ok) throw new Error(`bench: populate answered ${res.status}`);
     })();
     await Promise.all([redis, postgres, proxy]);
-    const env = [`DATABASE_URL=postgres://triage:bench-pw@fault-proxy:${pgProxy}/triage`, `REDIS_URL=redis://fault-proxy:${redisProxy}`, 'LLM_BASE_URL=http://127.0.0.1:9/v1', 'LLM_API_KEY=sk-bench', 'SENTIMENT_URL=http://127.0.0.1:9/v1/sentiment', 'PG_POOL_SIZE=5'];
+    const env = { DATABASE_URL: `postgres://triage:bench-pw@fault-proxy:${pgProxy}/triage`, REDIS_URL: `redis://fault-proxy:${redisProxy}`, LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_API_KEY: 'sk-bench', SENTIMENT_URL: 'http://127.0.0.1:9/v1/sentiment', PG_POOL_SIZE: '5' };
     const replicaPorts = await Promise.all([1, 2, 3].map(() => getFreePort()));
-    await Promise.all(replicaPorts.map((port, i) => run(serviceTag, `triage-${i + 1}`, { cmd: ['node', 'server.js'], env: [...env, `PORT=${port}`], ports: [[port, port]] })));
+    await Promise.all(replicaPorts.map((port, i) => run(serviceTag, `triage-${i + 1}`, { cmd: ['node', 'server.js'], env: { ...env, PORT: String(port) }, ports: [[port, port]] })));
     await Promise.all(replicaPorts.map((port) => pollUntil(() => httpOk(port, '/healthz'), 60_000, 25)));
     return performance.now() - t0;
   } finally {
@@ -307,15 +295,15 @@ function dockerResult(docker: number, whole: number | null, samples: number[], f
   };
 }
 
-/** The images the by-hand script uses: the ones agentup's run uses (the service's tag is built, from cache, under the bench's own label). */
+/** The images the by-hand script uses: the ones agentup's run uses (the service's tag is built, from cache, labelled with the bench's run). */
 async function byHandImages() {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker();
   const env = await loadEnvironmentFile(ENV_FILE);
   const images = defaultImages(process.env);
-  const service = await ensureServiceImage(docker, { service: 'triage', build: env.services.triage!.build!, nodeImage: images.node, runId: `bench${process.pid}` });
+  const service = await ensureServiceImage(docker, { service: 'triage', build: env.services.triage!.build!, nodeImage: images.node, runId: BENCH_RUN });
   const proxy = images.faultProxy === 'agentup' ? await ensureAgentupProxyImage({ nodeImage: images.node ?? 'node:20-slim' }) : images.faultProxy;
-  const template = (await ensurePostgresTemplateImage(docker, images.postgres, `bench${process.pid}`)).tag;
+  const template = (await ensurePostgresTemplateImage(docker, images.postgres, BENCH_RUN)).tag;
   return { service, proxy, template };
 }
 
@@ -338,6 +326,8 @@ try {
   const useDocker = dockerSkipped === null;
   if (useDocker) samples.docker.push(await wholeDocker()); // builds the service image once, not counted
   if (dockerOnly && !useDocker) throw new Error(`bench: docker only, but ${dockerSkipped}`);
+  // The bench's own containers, network and built tag carry BENCH_RUN: the runtime's watchdog removes them if the bench dies.
+  const reaper = useDocker ? await startContainerReaper(BENCH_RUN) : null;
   const byHand = useDocker ? await byHandImages() : null;
   for (let i = 0; i < rounds; i++) {
     if (!dockerOnly) {
@@ -356,9 +346,9 @@ try {
       samples.docker_by_hand.push(await dockerByHand(byHand!.service.tag, byHand!.proxy, byHand!.template));
     }
   }
-  if (byHand?.service.built) {
-    const { default: Docker } = await import('dockerode');
-    await new Docker().getImage(byHand.service.tag).remove({ noprune: true }).catch(() => undefined);
+  if (reaper) {
+    await removeRunResources(BENCH_RUN);
+    await reaper.stop();
   }
   const docker = useDocker ? median(samples.docker.slice(1)) : null;
   const dockerPart = docker === null ? { skipped: dockerSkipped } : (whole: number | null) => dockerResult(docker, whole, samples.docker, floors, samples.docker_cli, samples.docker_by_hand);
