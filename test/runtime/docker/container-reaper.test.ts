@@ -4,6 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dockerProblemOrWarn } from './support/docker-problem.ts';
+import { runLeftOver } from './support/docker-cli.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const REAPER = path.join(ROOT, 'src/runtime/docker/container-reaper.ts');
@@ -79,16 +80,7 @@ function startAgent(mode: 'kill' | 'remove' | 'stop') {
 }
 
 /** What `docker` itself lists for the run, independent of the code under test. */
-const ids = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-
-function leftOver(runId: string): string[] {
-  const filter = `label=agentup.run=${runId}`;
-  return [
-    ...ids('ps', '-aq', '--filter', filter).map((id) => `container ${id}`),
-    ...ids('network', 'ls', '-q', '--filter', filter).map((id) => `network ${id}`),
-    ...ids('images', '-q', '--filter', filter).map((id) => `image ${id}`),
-  ];
-}
+const leftOver = (runId: string) => runLeftOver(runId, { images: true });
 
 function isAlive(pid: number): boolean {
   try {

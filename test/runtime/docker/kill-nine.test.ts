@@ -1,4 +1,5 @@
 import { engine } from './support/local-images.ts';
+import { dockerIds, runLeftOver } from './support/docker-cli.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -19,19 +20,10 @@ console.log(JSON.stringify({ runId }));
 setInterval(() => {}, 1000);
 `;
 
-const ids = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-
-/** What `docker` itself lists for the run, independent of the code under test. */
-function leftOver(runId: string): string[] {
-  const run = `label=agentup.run=${runId}`;
-  return [
-    ...ids('ps', '-aq', '--filter', run).map((id) => `container ${id}`),
-    ...ids('network', 'ls', '-q', '--filter', run).map((id) => `network ${id}`),
-  ];
-}
+const leftOver = (runId: string) => runLeftOver(runId);
 
 /** The run's containers by component label. */
-const components = (runId: string) => ids('ps', '-a', '--filter', `label=agentup.run=${runId}`, '--format', '{{.Label "agentup.component"}}').sort();
+const components = (runId: string) => dockerIds('ps', '-a', '--filter', `label=agentup.run=${runId}`, '--format', '{{.Label "agentup.component"}}').sort();
 
 const children: Array<{ child: ChildProcess; reported?: { runId: string } }> = [];
 
