@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import Docker from 'dockerode';
+import { DEFAULTS } from '../../config/defaults.ts';
 import type { Environment } from '../../config/types.ts';
 import { AgentupError, BugError } from '../../errors.ts';
 import { plan as makePlan, portSlots } from '../../plan/plan.ts';
@@ -27,11 +28,9 @@ import { prepareImages, runImages } from './run-images.ts';
 import { PHASES_LOG_MESSAGE, StartupPhases } from './startup-phases.ts';
 import { ContainerStats } from './container-stats.ts';
 
-const DEFAULT_FAULT_PROXY_PORT = 8474;
 
 /** What the parts of a start wait on, started once at the top of start(). */
 interface StartDeps {
-  network: Promise<unknown>;
   postgresImage: Promise<string>;
   hostPorts: Promise<unknown>;
   /** The proxy container, started: the pod Redis and Postgres join. */
@@ -100,7 +99,7 @@ class DockerTopologyRun implements RunningTopology {
     // The watchdog first: nothing labelled with the run may exist before it watches.
     const [reaper, ports] = await Promise.all([
       phases.time('reaper', () => startContainerReaper(this.runId)),
-      phases.time('ports', () => allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT })),
+      phases.time('ports', () => allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULTS.faultProxy.apiPort })),
     ]);
     this.#reaper = reaper;
     this.plan = makePlan(env, ports);
@@ -139,7 +138,7 @@ class DockerTopologyRun implements RunningTopology {
       const image = Promise.all([serviceImages.get(c.id)!, network]).then(([tag]) => tag);
       prepared.set(c.id, this.#prepareService(c, image));
     }
-    const deps: StartDeps = { network, postgresImage, hostPorts, pod, proxyReady, prepared, serviceImages };
+    const deps: StartDeps = { postgresImage, hostPorts, pod, proxyReady, prepared, serviceImages };
     for (const p of [...serviceImages.values(), ...prepared.values(), proxyImage, postgresImage, hostPorts, pod, proxyReady]) p.catch(() => undefined);
 
     const started = new Map<string, Promise<void>>();

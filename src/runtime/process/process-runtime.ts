@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { DEFAULTS } from '../../config/defaults.ts';
 import type { Environment } from '../../config/types.ts';
 import { AgentupError, BugError } from '../../errors.ts';
 import { postgresUrl } from '../../plan/addresses.ts';
@@ -23,7 +24,6 @@ import { startFaultProxyEngine, type RunningFaultProxy } from './fault-proxy-eng
 import { inheritedEnv } from './inherited-env.ts';
 import { startReaper, type Reaper } from './reaper.ts';
 
-const DEFAULT_FAULT_PROXY_PORT = 8474;
 
 /**
  * The embedded default: real redis-server and Postgres, the user's service as
@@ -74,7 +74,7 @@ class ProcessTopologyRun implements RunningTopology {
     this.#workDir = await makeTempDir(`agentup-${env.name.replace(/[^a-z0-9_-]/gi, '')}-`, ramTempBase());
     this.#reaper.trackDir(this.#workDir.path);
 
-    const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULT_FAULT_PROXY_PORT });
+    const ports = await allocatePorts(portSlots(env), { fault_proxy: options.faultProxyPort ?? DEFAULTS.faultProxy.apiPort });
     this.plan = makePlan(env, ports);
 
     await this.#timed('fault_proxy', 'fault_proxy', async () => {
